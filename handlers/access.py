@@ -1,0 +1,51 @@
+"""Which account a request is about, and whether the caller may act on it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from handlers.errors import UsageError
+from handlers.model import Request
+from storage.models import Account
+from storage.store import Store
+
+
+def workspace_id(request: Request, store: Store) -> int:
+    return store.workspace_id(request.platform, request.workspace, request.received_at)
+
+
+def bound_account(request: Request, store: Store) -> tuple[int, Account]:
+    """The workspace id and the account bound to the request's channel, or how to bind one."""
+    workspace = workspace_id(request, store)
+    account = store.account_for_channel(workspace, request.channel)
+    if account is None:
+        raise UsageError(
+            "This channel isn't bound to a key account yet. "
+            "Create one here with `/kam account create <customer name>`, "
+            "e.g. `/kam account create Acme Group`."
+        )
+    return workspace, account
+
+
+def is_member(account: Account, user: str) -> bool:
+    return any(member.user_id == user for member in account.members)
+
+
+def require_member(account: Account, user: str, action: str) -> None:
+    """Only the account team may act on the account; others are told whom to ask."""
+    if not is_member(account, user):
+        raise UsageError(
+            f"Only the {account.name} account team can {action}. "
+            f"Ask the KAM, <@{account.kam}>, to add you with `/kam team add @you <role>`."
+        )
+
+
+def require_kam(account: Account, user: str, action: str) -> None:
+    if user != account.kam:
+        raise UsageError(f"Only the KAM of {account.name}, <@{account.kam}>, can {action}.")
+
+
+def local_today(account: Account, now: datetime) -> date:
+    """Today's date where the account lives."""
+    return now.astimezone(ZoneInfo(account.timezone)).date()

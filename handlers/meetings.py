@@ -1,0 +1,268 @@
+"""`/kam log-meeting` and `/kam meetings`: the account's meeting record, inline or by form."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+
+from handlers.access import bound_account, local_today, require_member
+from handlers.errors import InvalidForm, UsageError
+from handlers.model import (
+    ChoiceField,
+    Context,
+    DateField,
+    Fields,
+    Form,
+    Option,
+    Outcome,
+    Reply,
+    Request,
+    Section,
+    TextField,
+    UsersField,
+    Visibility,
+)
+from handlers.parsing import (
+    DATE_HELP,
+    check_length,
+    kinds_list,
+    meeting_kind,
+    mentioned_users,
+    read_date,
+    take_date,
+)
+from handlers.wording import count, excerpt, people, relative_day
+from scheduler.cadence import next_due
+from storage.models import Account, Meeting, MeetingKind
+from storage.store import NewActionItem, NewMeeting, Store
+
+FORM_ID = "log-meeting"
+TEXT_LIMIT = 3000
+CUSTOMER_LIMIT = 500
+LIST_DEFAULT, LIST_MAX = 10, 25
+DUE_SUFFIX = re.compile(r"\s+(?:by|due|senast|till)\s+(?P<due>[^,;]+?)\s*$", re.IGNORECASE)
+OWNER = re.compile(r"<@[A-Za-z0-9._-]+>|@[\w.-]+")
+
+
+def log_meeting(request: Request, store: Store, args: str) -> Outcome:
+    """Log inline when there are notes; otherwise open the form with what was given preset."""
+    workspace, account = bound_account(request, store)
+    require_member(account, request.user, "log meetings")
+    today = local_today(account, request.received_at)
+    words = args.split()
+    if not words:
+        return meeting_form(request, None, today)
+    kind = _kind_or_usage(words[0])
+    held_on, rest = take_date(words[1:], today)
+    notes = args.split(None, len(words) - len(rest))[-1].strip() if rest else ""
+    if not notes:
+        return meeting_form(request, kind, held_on or today)
+    check_length("Notes", notes, TEXT_LIMIT)
+    meeting = NewMeeting(
+        kind=kind,
+        held_on=held_on or today,
+        logged_by=request.user,
+        logged_at=request.received_at,
+        attendees=tuple(mentioned_users(notes)),
+        notes=notes,
+    )
+    return _store_and_confirm(store, workspace, account, meeting, today)
+
+
+def meeting_form(request: Request, kind: MeetingKind | None, held_on: date) -> Form:
+    """The log form; its submission key makes a double submit log one meeting."""
+    return Form(
+        id=FORM_ID,
+        title="Log a meeting",
+        submit="Log meeting",
+        fields=(
+            ChoiceField(
+                "kind",
+                "Kind of meeting",
+                tuple(Option(k.value, k.value.capitalize()) for k in MeetingKind),
+                initial=kind.value if kind else None,
+            ),
+            DateField("held_on", "Date", initial=held_on),
+            UsersField("attendees", "Our attendees", initial=(request.user,)),
+            TextField(
+                "customer_attendees",
+                "Customer attendees",
+                max_length=CUSTOMER_LIMIT,
+                placeholder="Names and roles on the customer's side",
+            ),
+            TextField("notes", "Notes", multiline=True, placeholder="What was discussed"),
+            TextField("decisions", "Decisions", multiline=True),
+            TextField(
+                "action_items",
+                "Action items",
+                multiline=True,
+                placeholder="One per line: @owner what to do by 2026-12-15",
+            ),
+        ),
+        state={"channel": request.channel, "submission": uuid.uuid4().hex},
+    )
+
+
+def submit_meeting(request: Request, store: Store) -> Reply:
+    """Log a meeting from the form, or report every problem at its field."""
+    workspace, account = bound_account(request, store)
+    require_member(account, request.user, "log meetings")
+    today = local_today(account, request.received_at)
+    meeting, errors = _meeting_from_form(request, today)
+    if errors or meeting is None:
+        raise InvalidForm(errors)
+    return _store_and_confirm(store, workspace, account, meeting, today)
+
+
+def meetings(request: Request, store: Store, args: str) -> Reply:
+    """`meetings [kind] [N]`: the newest N meetings, of one kind or all."""
+    _, account = bound_account(request, store)
+    kind, limit = _list_filters(args.split())
+    found = store.meetings(account.id, kind.value if kind else None, limit)
+    what = f"{kind.value} meetings" if kind else "meetings"
+    if not found:
+        text = f"No {what} logged for {account.name} yet. Log one with `/kam log-meeting`."
+        return Reply(summary=text, blocks=(Section(text),))
+    title = f"The last {count(len(found), what.removesuffix('s'))} for {account.name}"
+    return Reply(
+        summary=title,
+        blocks=(Section(f"*{title}*"), *(Section(_meeting_line(m)) for m in found)),
+    )
+
+
+def _kind_or_usage(word: str) -> MeetingKind:
+    kind = meeting_kind(word)
+    if kind is None:
+        raise UsageError(
+            f"`{word}` isn't a meeting kind. Use one of {kinds_list()}, e.g. "
+            "`/kam log-meeting tactical yesterday Reviewed delivery KPIs`, "
+            "or `/kam log-meeting` alone to fill in a form."
+        )
+    return kind
+
+
+def _meeting_from_form(request: Request, today: date) -> tuple[NewMeeting | None, dict[str, str]]:
+    values, errors = request.values, {}
+    kind = meeting_kind(str(values.get("kind") or ""))
+    if kind is None:
+        errors["kind"] = f"Choose the kind of meeting: {kinds_list()}."
+    held_on = values.get("held_on")
+    if not isinstance(held_on, date):
+        errors["held_on"] = "Pick the date the meeting was held."
+    elif held_on > today:
+        errors["held_on"] = "That date is in the future; log meetings that have happened."
+    texts = {name: str(values.get(name) or "").strip() for name in _TEXT_FIELDS}
+    for name, text in texts.items():
+        limit = CUSTOMER_LIMIT if name == "customer_attendees" else TEXT_LIMIT
+        if len(text) > limit:
+            errors[name] = f"At most {limit:,} characters; this has {len(text):,}."
+    if not (texts["notes"] or texts["decisions"] or texts["action_items"]):
+        errors["notes"] = "Write what happened: notes, decisions or action items."
+    items, item_error = _action_items(texts["action_items"], today)
+    if item_error:
+        errors["action_items"] = item_error
+    if errors or kind is None or not isinstance(held_on, date):
+        return None, errors
+    attendees = values.get("attendees")
+    return (
+        NewMeeting(
+            kind=kind,
+            held_on=held_on,
+            logged_by=request.user,
+            logged_at=request.received_at,
+            attendees=tuple(attendees) if isinstance(attendees, list) else (),
+            customer_attendees=texts["customer_attendees"],
+            notes=texts["notes"],
+            decisions=texts["decisions"],
+            action_items=items,
+            submission_key=request.state.get("submission") or None,
+        ),
+        {},
+    )
+
+
+_TEXT_FIELDS = ("customer_attendees", "notes", "decisions", "action_items")
+
+
+def _action_items(text: str, today: date) -> tuple[tuple[NewActionItem, ...], str]:
+    """One item per line: an optional `@owner` and an optional `by <date>` at the end."""
+    items = []
+    for number, line in enumerate(filter(None, map(str.strip, text.splitlines())), start=1):
+        due = None
+        suffix = DUE_SUFFIX.search(line)
+        if suffix:
+            try:
+                due = read_date(suffix["due"], today, prefer="future")
+            except UsageError:
+                return (), f"Line {number}: I can't read the due date `{suffix['due']}`; use {DATE_HELP}."
+            line = line[: suffix.start()]
+        owner = OWNER.search(line)
+        items.append(NewActionItem(text=line, owner=owner[0] if owner else None, due=due))
+    return tuple(items), ""
+
+
+def _store_and_confirm(
+    store: Store, workspace: int, account: Account, new: NewMeeting, today: date
+) -> Reply:
+    meeting, created = store.log_meeting(workspace, account.id, new)
+    if not created:
+        text = f"This {meeting.kind} meeting of {meeting.held_on.isoformat()} is already logged."
+        return Reply(summary=text, blocks=(Section(text),))
+    return _confirmation(account, meeting, store.last_held(account.id), today)
+
+
+def _confirmation(account: Account, meeting: Meeting, last: dict[str, date], today: date) -> Reply:
+    kind = MeetingKind(meeting.kind)
+    due = next_due(kind, last[kind.value])
+    when = "due" if due >= today else "overdue since"
+    headline = (
+        f"*{kind.value.capitalize()} meeting* with {account.name} on "
+        f"{meeting.held_on.isoformat()}, logged by <@{meeting.logged_by}>."
+    )
+    fields = [("Our attendees", people(a.user_id for a in meeting.attendees))]
+    if meeting.customer_attendees:
+        fields.append(("Customer attendees", meeting.customer_attendees))
+    if meeting.action_items:
+        fields.append(("Action items", str(len(meeting.action_items))))
+    blocks = [Section(headline), Fields(tuple(fields))]
+    summary_text = meeting.notes or meeting.decisions
+    if summary_text:
+        blocks.append(Section(excerpt(summary_text)))
+    blocks.append(
+        Context(
+            f"Next {kind.value} meeting {when} {due.isoformat()} ({relative_day(due, today)})."
+        )
+    )
+    return Reply(
+        summary=f"{kind.value.capitalize()} meeting on {meeting.held_on.isoformat()} logged "
+        f"by <@{meeting.logged_by}>; next {when} {due.isoformat()}.",
+        blocks=tuple(blocks),
+        visibility=Visibility.CHANNEL,
+    )
+
+
+def _list_filters(words: list[str]) -> tuple[MeetingKind | None, int]:
+    kind, limit = None, LIST_DEFAULT
+    for word in words:
+        if word.isdigit() and 1 <= int(word) <= LIST_MAX:
+            limit = int(word)
+        elif meeting_kind(word) is not None and kind is None:
+            kind = meeting_kind(word)
+        else:
+            raise UsageError(
+                f"I don't understand `{word}` here. Use `/kam meetings [kind] [N]`, e.g. "
+                f"`/kam meetings tactical 5`; kinds are {kinds_list()} and N is 1–{LIST_MAX}."
+            )
+    return kind, limit
+
+
+def _meeting_line(meeting: Meeting) -> str:
+    first_line = excerpt(meeting.notes or meeting.decisions, lines=1, width=200)
+    attendees = people(a.user_id for a in meeting.attendees)
+    line = (
+        f"*{meeting.held_on.isoformat()} · {meeting.kind.capitalize()}* — logged by "
+        f"<@{meeting.logged_by}>; attendees {attendees}"
+    )
+    return f"{line}\n{first_line}" if first_line else line
+

@@ -1,0 +1,148 @@
+"""The neutral vocabulary between platforms and handlers.
+
+Adapters translate a platform payload into a `Request` and render a `Reply` or `Form` back;
+handlers never see Slack or Teams types. Text uses a small markup that each adapter renders in
+its own idiom: `*bold*`, `` `code` `` and user mentions as `<@ID>`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+
+FormValue = str | date | list[str] | None
+
+
+@dataclass(frozen=True)
+class Request:
+    """Who asked what, where and when: a typed command line or a submitted form."""
+
+    platform: str
+    workspace: str
+    channel: str
+    user: str
+    received_at: datetime
+    text: str = ""
+    locale: str = "en"
+    form_id: str = ""
+    values: dict[str, FormValue] = field(default_factory=dict)
+    state: dict[str, str] = field(default_factory=dict)
+
+
+class Visibility(Enum):
+    """Whether a reply concerns only the caller or the whole channel."""
+
+    ONLY_YOU = "only-you"
+    CHANNEL = "channel"
+
+
+@dataclass(frozen=True)
+class Header:
+    text: str
+
+
+@dataclass(frozen=True)
+class Section:
+    text: str
+
+
+@dataclass(frozen=True)
+class Fields:
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str
+    value: str = ""
+    style: str = ""
+
+
+@dataclass(frozen=True)
+class Actions:
+    buttons: tuple[Button, ...]
+
+
+@dataclass(frozen=True)
+class Context:
+    text: str
+
+
+Block = Header | Section | Fields | Actions | Context
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message: `summary` is the plain text for notifications and text-only clients."""
+
+    summary: str
+    blocks: tuple[Block, ...] = ()
+    visibility: Visibility = Visibility.ONLY_YOU
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ChoiceField:
+    name: str
+    label: str
+    options: tuple[Option, ...]
+    initial: str | None = None
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class DateField:
+    name: str
+    label: str
+    initial: date | None = None
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class UsersField:
+    name: str
+    label: str
+    initial: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class TextField:
+    name: str
+    label: str
+    multiline: bool = False
+    max_length: int = 3000
+    placeholder: str = ""
+    initial: str = ""
+    required: bool = False
+
+
+FormField = ChoiceField | DateField | UsersField | TextField
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form to open; `state` comes back unchanged with the submitted values."""
+
+    id: str
+    title: str
+    submit: str
+    fields: tuple[FormField, ...]
+    state: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FieldErrors:
+    """A submitted form refused: one message per field name; nothing was changed."""
+
+    errors: dict[str, str]
+
+
+Outcome = Reply | Form | FieldErrors

@@ -1,0 +1,107 @@
+"""Reading what people type: words, mentions, meeting kinds and dates in English or Swedish."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import dateparser
+
+from handlers.errors import UsageError
+from storage.models import MeetingKind
+
+MENTION = re.compile(r"<@([A-Za-z0-9._-]+)>")
+
+KIND_ALIASES: dict[str, MeetingKind] = {
+    **{kind.value: kind for kind in MeetingKind},
+    "strategisk": MeetingKind.STRATEGIC,
+    "taktisk": MeetingKind.TACTICAL,
+    "operativ": MeetingKind.OPERATIONAL,
+    "intern": MeetingKind.INTERNAL,
+}
+
+_WEEKDAY = (
+    r"(mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?"
+    r"|(mån|tis|ons|tors|fre|lör|sön)(dag|dags)?"
+)
+_MONTH = (
+    r"jan(uary|uari)?|feb(ruary|ruari)?|mar(ch|s)?|apr(il)?|ma[yj]|jun[ei]?|jul[iy]?"
+    r"|aug(ust|usti)?|sep(t|tember)?|o[ck]t(ober)?|nov(ember)?|dec(ember)?"
+)
+_UNIT = r"(days?|weeks?|months?|dag(ar)?|veck(a|or)|månad(er)?)"
+DATE_PHRASE = re.compile(
+    rf"""^(
+        \d{{4}}-\d{{1,2}}-\d{{1,2}}
+      | \d{{1,2}}[./]\d{{1,2}}([./]\d{{2,4}})?
+      | today | yesterday | tomorrow | idag | igår | imorgon
+      | ((last|förra)\s+)?({_WEEKDAY})
+      | i\s+({_WEEKDAY})
+      | \d+\s+{_UNIT}\s+(ago|sedan)
+      | in\s+\d+\s+{_UNIT}
+      | \d{{1,2}}\s+({_MONTH})(\s+\d{{4}})?
+      | ({_MONTH})\s+\d{{1,2}}(,?\s+\d{{4}})?
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+DATE_HELP = "a date like `2026-11-20`, `today`, `yesterday`, `monday` or `3 days ago`"
+
+
+def mentioned_users(text: str) -> list[str]:
+    """User ids mentioned in the text, in order, each once."""
+    return list(dict.fromkeys(MENTION.findall(text)))
+
+
+def meeting_kind(word: str) -> MeetingKind | None:
+    return KIND_ALIASES.get(word.lower())
+
+
+def kinds_list() -> str:
+    return ", ".join(f"`{kind.value}`" for kind in MeetingKind)
+
+
+def take_date(words: list[str], today: date) -> tuple[date | None, list[str]]:
+    """Split a leading date phrase (up to three words) off `words`; no phrase gives None."""
+    for length in (3, 2, 1):
+        phrase = " ".join(words[:length])
+        if len(words) >= length and DATE_PHRASE.match(phrase):
+            return past_date(phrase, today), words[length:]
+    if words and re.match(r"^\d{4}-\S*$|^\d{1,2}[./]\d", words[0]):
+        raise UsageError(f"I can't read the date `{words[0]}`. Use {DATE_HELP}.")
+    return None, words
+
+
+def past_date(phrase: str, today: date) -> date:
+    """Read a date that must not be in the future; a weekday means the last one."""
+    held = read_date(phrase, today, prefer="past")
+    if held > today:
+        raise UsageError(
+            f"`{phrase}` is {held.isoformat()}, which is in the future. "
+            "Log meetings that have happened; use today's date or earlier."
+        )
+    return held
+
+
+def read_date(phrase: str, today: date, prefer: str) -> date:
+    """Any date phrase dateparser understands, relative to `today`."""
+    settings = {
+        "PREFER_DATES_FROM": prefer,
+        "RELATIVE_BASE": datetime(today.year, today.month, today.day, 12),
+        "PREFER_DAY_OF_MONTH": "first",
+        "DATE_ORDER": "DMY",
+    }
+    try:
+        parsed = dateparser.parse(phrase, languages=["en", "sv"], settings=settings)  # type: ignore[arg-type]
+    except (ValueError, OverflowError):
+        parsed = None
+    if parsed is None:
+        raise UsageError(f"I can't read the date `{phrase}`. Use {DATE_HELP}.")
+    return parsed.date()
+
+
+def check_length(label: str, value: str, limit: int) -> None:
+    """Refuse text over a limit, saying by how much."""
+    if len(value) > limit:
+        raise UsageError(
+            f"{label} can be at most {limit:,} characters; yours has {len(value):,}. "
+            "Shorten it and try again."
+        )

@@ -1,0 +1,157 @@
+"""SQLAlchemy models: every row hangs off a workspace, so no query needs to cross one."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class MeetingKind(StrEnum):
+    """The method's meeting kinds: three with the customer, one inside the account team."""
+
+    STRATEGIC = "strategic"
+    TACTICAL = "tactical"
+    OPERATIONAL = "operational"
+    INTERNAL = "internal"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Workspace(Base):
+    """A Slack team, a Teams tenant or the local console."""
+
+    __tablename__ = "workspace"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Account(Base):
+    """A key account, run by its KAM from the channel(s) bound to it."""
+
+    __tablename__ = "account"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    kam: Mapped[str] = mapped_column(String(64))
+    timezone: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    channels: Mapped[list[ChannelBinding]] = relationship(
+        back_populates="account", cascade="all, delete-orphan"
+    )
+    members: Mapped[list[TeamMember]] = relationship(
+        back_populates="account", cascade="all, delete-orphan", order_by="TeamMember.id"
+    )
+
+
+class ChannelBinding(Base):
+    """A channel that speaks for one account; a channel belongs to at most one account."""
+
+    __tablename__ = "channel_binding"
+    __table_args__ = (UniqueConstraint("workspace_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(64))
+
+    account: Mapped[Account] = relationship(back_populates="channels")
+
+
+class TeamMember(Base):
+    """A person on the account team, with a role such as kam, sales or delivery."""
+
+    __tablename__ = "team_member"
+    __table_args__ = (UniqueConstraint("account_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(32))
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    account: Mapped[Account] = relationship(back_populates="members")
+
+
+class Meeting(Base):
+    """A held meeting; `submission_key` makes a form submitted twice log it once."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "submission_key"),
+        Index("ix_meeting_account_kind_held_on", "account_id", "kind", "held_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    held_on: Mapped[date] = mapped_column(Date)
+    logged_by: Mapped[str] = mapped_column(String(64))
+    logged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    customer_attendees: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    decisions: Mapped[str] = mapped_column(Text, default="")
+    submission_key: Mapped[str | None] = mapped_column(String(64))
+
+    attendees: Mapped[list[MeetingAttendee]] = relationship(
+        cascade="all, delete-orphan", order_by="MeetingAttendee.position"
+    )
+    action_items: Mapped[list[ActionItem]] = relationship(
+        cascade="all, delete-orphan", order_by="ActionItem.position"
+    )
+
+
+class MeetingAttendee(Base):
+    """One of our people who attended."""
+
+    __tablename__ = "meeting_attendee"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class ActionItem(Base):
+    """A follow-up agreed in a meeting, with an optional owner and due date."""
+
+    __tablename__ = "action_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(64))
+    due: Mapped[date | None] = mapped_column(Date)
+    done: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,202 @@
+"""The queries handlers need, named after what they do; one short transaction each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload, sessionmaker
+
+from storage.models import (
+    Account,
+    ActionItem,
+    ChannelBinding,
+    Meeting,
+    MeetingAttendee,
+    TeamMember,
+    Workspace,
+)
+
+
+class AlreadyExists(Exception):
+    """The row would break a uniqueness rule (a bound channel, a taken account name)."""
+
+
+@dataclass(frozen=True)
+class NewActionItem:
+    text: str
+    owner: str | None = None
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class NewMeeting:
+    """A meeting as a handler validated it, ready to store."""
+
+    kind: str
+    held_on: date
+    logged_by: str
+    logged_at: datetime
+    attendees: tuple[str, ...] = ()
+    customer_attendees: str = ""
+    notes: str = ""
+    decisions: str = ""
+    action_items: tuple[NewActionItem, ...] = field(default_factory=tuple)
+    submission_key: str | None = None
+
+
+class Store:
+    """Domain operations over one database; every method is scoped to a workspace or account."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._session = sessionmaker(engine, expire_on_commit=False)
+        self._workspace_ids: dict[tuple[str, str], int] = {}
+
+    def ping(self) -> None:
+        """Raise unless the database answers."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def workspace_id(self, platform: str, external_id: str, now: datetime) -> int:
+        """The workspace's row id, created on first contact; ids never change, so they are cached."""
+        key = (platform, external_id)
+        if key not in self._workspace_ids:
+            self._workspace_ids[key] = self._get_or_create_workspace(platform, external_id, now)
+        return self._workspace_ids[key]
+
+    def _get_or_create_workspace(self, platform: str, external_id: str, now: datetime) -> int:
+        query = select(Workspace.id).filter_by(platform=platform, external_id=external_id)
+        with self._session() as session:
+            found = session.scalar(query)
+        if found is not None:
+            return found
+        workspace = Workspace(platform=platform, external_id=external_id, created_at=now)
+        try:
+            with self._session.begin() as session:
+                session.add(workspace)
+        except IntegrityError:
+            with self._session() as session:
+                return session.scalars(query).one()
+        return workspace.id
+
+    def account_for_channel(self, workspace_id: int, channel: str) -> Account | None:
+        """The account bound to a channel, with its team loaded."""
+        query = (
+            select(Account)
+            .join(ChannelBinding)
+            .where(ChannelBinding.workspace_id == workspace_id, ChannelBinding.channel == channel)
+            .options(selectinload(Account.members), selectinload(Account.channels))
+        )
+        with self._session() as session:
+            return session.scalar(query)
+
+    def create_account(
+        self, workspace_id: int, channel: str, name: str, kam: str, timezone: str, now: datetime
+    ) -> Account:
+        """Create an account bound to `channel` with the KAM as its first team member."""
+        account = Account(
+            workspace_id=workspace_id, name=name, kam=kam, timezone=timezone, created_at=now
+        )
+        account.channels.append(ChannelBinding(workspace_id=workspace_id, channel=channel))
+        account.members.append(TeamMember(user_id=kam, role="kam", added_by=kam, added_at=now))
+        try:
+            with self._session.begin() as session:
+                session.add(account)
+        except IntegrityError as error:
+            raise AlreadyExists(name) from error
+        return account
+
+    def account_named(self, workspace_id: int, name: str) -> Account | None:
+        query = select(Account).where(
+            Account.workspace_id == workspace_id, func.lower(Account.name) == name.lower()
+        )
+        with self._session() as session:
+            return session.scalar(query.options(selectinload(Account.channels)))
+
+    def set_member(
+        self, account_id: int, user_id: str, role: str, added_by: str, now: datetime
+    ) -> bool:
+        """Add a member or change their role; True when the person is new to the team."""
+        with self._session.begin() as session:
+            member = session.scalar(select(TeamMember).filter_by(account_id=account_id, user_id=user_id))
+            if member is not None:
+                member.role = role
+                return False
+            session.add(
+                TeamMember(
+                    account_id=account_id, user_id=user_id, role=role, added_by=added_by, added_at=now
+                )
+            )
+            return True
+
+    def remove_member(self, account_id: int, user_id: str) -> bool:
+        """Remove a member; False when they were not on the team."""
+        with self._session.begin() as session:
+            member = session.scalar(select(TeamMember).filter_by(account_id=account_id, user_id=user_id))
+            if member is None:
+                return False
+            session.delete(member)
+            return True
+
+    def log_meeting(self, workspace_id: int, account_id: int, new: NewMeeting) -> tuple[Meeting, bool]:
+        """Store a meeting; a repeated `submission_key` returns the first one and False."""
+        meeting = Meeting(
+            workspace_id=workspace_id,
+            account_id=account_id,
+            kind=new.kind,
+            held_on=new.held_on,
+            logged_by=new.logged_by,
+            logged_at=new.logged_at,
+            customer_attendees=new.customer_attendees,
+            notes=new.notes,
+            decisions=new.decisions,
+            submission_key=new.submission_key,
+            attendees=[
+                MeetingAttendee(user_id=user, position=n)
+                for n, user in enumerate(dict.fromkeys(new.attendees))
+            ],
+            action_items=[
+                ActionItem(position=n, text=item.text, owner=item.owner, due=item.due)
+                for n, item in enumerate(new.action_items)
+            ],
+        )
+        try:
+            with self._session.begin() as session:
+                session.add(meeting)
+        except IntegrityError:
+            if new.submission_key is None:
+                raise
+            return self._meeting_by_key(workspace_id, new.submission_key), False
+        return meeting, True
+
+    def _meeting_by_key(self, workspace_id: int, key: str) -> Meeting:
+        query = select(Meeting).filter_by(workspace_id=workspace_id, submission_key=key)
+        with self._session() as session:
+            return session.scalars(query.options(*_meeting_details())).one()
+
+    def meetings(self, account_id: int, kind: str | None, limit: int) -> list[Meeting]:
+        """The newest meetings first, optionally of one kind."""
+        query = select(Meeting).where(Meeting.account_id == account_id)
+        if kind is not None:
+            query = query.where(Meeting.kind == kind)
+        query = query.order_by(Meeting.held_on.desc(), Meeting.id.desc()).limit(limit)
+        with self._session() as session:
+            return list(session.scalars(query.options(*_meeting_details())))
+
+    def last_held(self, account_id: int) -> dict[str, date]:
+        """The date of the latest meeting of each kind held for the account."""
+        query = (
+            select(Meeting.kind, func.max(Meeting.held_on))
+            .where(Meeting.account_id == account_id)
+            .group_by(Meeting.kind)
+        )
+        with self._session() as session:
+            return {kind: held for kind, held in session.execute(query)}
+
+
+def _meeting_details() -> tuple[object, ...]:
+    return (selectinload(Meeting.attendees), selectinload(Meeting.action_items))
+
