@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings()
-    engine = make_engine(database_url(settings.database_url))
+    engine = make_engine(database_url(settings.kam_database_url))
     if args.command == "db":
         _database(engine, args.action, args.message)
         return

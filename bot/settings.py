@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    """Names as in DESIGN.md; an empty Slack token and app token mean the local console."""
+    """Each field is the environment variable of the same name (DESIGN.md lists them)."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    database_url: str = Field("sqlite:///kam-bot.sqlite3", alias="KAM_DATABASE_URL")
-    port: int = Field(3000, alias="PORT")
-    slack_signing_secret: str = Field("", alias="SLACK_SIGNING_SECRET")
-    slack_bot_token: str = Field("", alias="SLACK_BOT_TOKEN")
-    slack_app_token: str = Field("", alias="SLACK_APP_TOKEN")
-    slack_api_url: str = Field("https://slack.com/api/", alias="SLACK_API_URL")
+    kam_database_url: str = "sqlite:///kam-bot.sqlite3"
+    port: int = 3000
+    slack_signing_secret: str = ""
+    slack_bot_token: str = ""
+    slack_app_token: str = ""
+    slack_api_url: str = "https://slack.com/api/"
 
     @property
     def has_slack(self) -> bool:
+        """Slack needs a bot token and either a signing secret (HTTP) or an app token (Socket)."""
         return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))

@@ -37,8 +37,10 @@ def help_text(request: Request, store: Store, args: str) -> Reply:
     ]
     return Reply(
         summary="kam-bot commands: " + ", ".join(command.name for command in COMMANDS),
-        blocks=(Section("*kam-bot* keeps your key accounts' meeting rhythm. Commands:"),)
-        + tuple(Section(line) for line in lines),
+        blocks=(
+            Section("*kam-bot* keeps your key accounts' meeting rhythm. Commands:"),
+            *(Section(line) for line in lines),
+        ),
     )
 
 
@@ -47,12 +49,12 @@ COMMANDS: tuple[Command, ...] = (
         "log-meeting",
         log_meeting,
         "Log a meeting (kinds: strategic, tactical, operational, internal)",
-        ("log-meeting strategic 2026-11-20 Agreed to extend the framework agreement @alice",
-         "log-meeting  (opens a form)"),
+        (
+            "log-meeting strategic 2026-11-20 Agreed to extend the framework agreement @alice",
+            "log-meeting  (opens a form)",
+        ),
     ),
-    Command(
-        "meetings", meetings, "List the latest meetings", ("meetings", "meetings tactical 5")
-    ),
+    Command("meetings", meetings, "List the latest meetings", ("meetings", "meetings tactical 5")),
     Command(
         "account",
         account,
@@ -83,7 +85,9 @@ def handle(request: Request, store: Store) -> Outcome:
         return Reply(summary=refused.message, blocks=(Section(refused.message),))
     except Exception:
         log.exception("request failed: %s %r", request.platform, request.text or request.form_id)
-        apology = "Sorry, something went wrong on my side and nothing was changed. Please try again."
+        apology = (
+            "Sorry, something went wrong on my side and nothing was changed. Please try again."
+        )
         return Reply(summary=apology, blocks=(Section(apology),))
 
 

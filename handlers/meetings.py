@@ -9,6 +9,7 @@ from datetime import date
 from handlers.access import bound_account, local_today, require_member
 from handlers.errors import InvalidForm, UsageError
 from handlers.model import (
+    Block,
     ChoiceField,
     Context,
     DateField,
@@ -195,7 +196,10 @@ def _action_items(text: str, today: date) -> tuple[tuple[NewActionItem, ...], st
             try:
                 due = read_date(suffix["due"], today, prefer="future")
             except UsageError:
-                return (), f"Line {number}: I can't read the due date `{suffix['due']}`; use {DATE_HELP}."
+                return (
+                    (),
+                    f"Line {number}: I can't read the due date `{suffix['due']}`; use {DATE_HELP}.",
+                )
             line = line[: suffix.start()]
         owner = OWNER.search(line)
         items.append(NewActionItem(text=line, owner=owner[0] if owner else None, due=due))
@@ -225,14 +229,12 @@ def _confirmation(account: Account, meeting: Meeting, last: dict[str, date], tod
         fields.append(("Customer attendees", meeting.customer_attendees))
     if meeting.action_items:
         fields.append(("Action items", str(len(meeting.action_items))))
-    blocks = [Section(headline), Fields(tuple(fields))]
+    blocks: list[Block] = [Section(headline), Fields(tuple(fields))]
     summary_text = meeting.notes or meeting.decisions
     if summary_text:
         blocks.append(Section(excerpt(summary_text)))
     blocks.append(
-        Context(
-            f"Next {kind.value} meeting {when} {due.isoformat()} ({relative_day(due, today)})."
-        )
+        Context(f"Next {kind.value} meeting {when} {due.isoformat()} ({relative_day(due, today)}).")
     )
     return Reply(
         summary=f"{kind.value.capitalize()} meeting on {meeting.held_on.isoformat()} logged "
@@ -252,7 +254,7 @@ def _list_filters(words: list[str]) -> tuple[MeetingKind | None, int]:
         else:
             raise UsageError(
                 f"I don't understand `{word}` here. Use `/kam meetings [kind] [N]`, e.g. "
-                f"`/kam meetings tactical 5`; kinds are {kinds_list()} and N is 1–{LIST_MAX}."
+                f"`/kam meetings tactical 5`; kinds are {kinds_list()} and N is 1 to {LIST_MAX}."
             )
     return kind, limit
 
@@ -265,4 +267,3 @@ def _meeting_line(meeting: Meeting) -> str:
         f"<@{meeting.logged_by}>; attendees {attendees}"
     )
     return f"{line}\n{first_line}" if first_line else line
-

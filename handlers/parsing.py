@@ -90,7 +90,7 @@ def read_date(phrase: str, today: date, prefer: str) -> date:
         "DATE_ORDER": "DMY",
     }
     try:
-        parsed = dateparser.parse(phrase, languages=["en", "sv"], settings=settings)  # type: ignore[arg-type]
+        parsed = dateparser.parse(phrase, languages=["en", "sv"], settings=settings)
     except (ValueError, OverflowError):
         parsed = None
     if parsed is None:

@@ -44,7 +44,9 @@ def add_members(request: Request, store: Store, args: str) -> Reply:
     users = _users_or_usage(args, "add", "`/kam team add @alice sales`")
     role = _role(MENTION.sub(" ", args))
     if account.kam in users:
-        raise UsageError(f"<@{account.kam}> is the KAM of {account.name}; that role stays as it is.")
+        raise UsageError(
+            f"<@{account.kam}> is the KAM of {account.name}; that role stays as it is."
+        )
     added = [
         user
         for user in users

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload, sessionmaker
+from sqlalchemy.sql.base import ExecutableOption
 
 from storage.models import (
     Account,
@@ -61,7 +62,7 @@ class Store:
             connection.execute(text("SELECT 1"))
 
     def workspace_id(self, platform: str, external_id: str, now: datetime) -> int:
-        """The workspace's row id, created on first contact; ids never change, so they are cached."""
+        """The workspace's row id, created on first contact; cached, since ids never change."""
         key = (platform, external_id)
         if key not in self._workspace_ids:
             self._workspace_ids[key] = self._get_or_create_workspace(platform, external_id, now)
@@ -121,13 +122,19 @@ class Store:
     ) -> bool:
         """Add a member or change their role; True when the person is new to the team."""
         with self._session.begin() as session:
-            member = session.scalar(select(TeamMember).filter_by(account_id=account_id, user_id=user_id))
+            member = session.scalar(
+                select(TeamMember).filter_by(account_id=account_id, user_id=user_id)
+            )
             if member is not None:
                 member.role = role
                 return False
             session.add(
                 TeamMember(
-                    account_id=account_id, user_id=user_id, role=role, added_by=added_by, added_at=now
+                    account_id=account_id,
+                    user_id=user_id,
+                    role=role,
+                    added_by=added_by,
+                    added_at=now,
                 )
             )
             return True
@@ -135,13 +142,17 @@ class Store:
     def remove_member(self, account_id: int, user_id: str) -> bool:
         """Remove a member; False when they were not on the team."""
         with self._session.begin() as session:
-            member = session.scalar(select(TeamMember).filter_by(account_id=account_id, user_id=user_id))
+            member = session.scalar(
+                select(TeamMember).filter_by(account_id=account_id, user_id=user_id)
+            )
             if member is None:
                 return False
             session.delete(member)
             return True
 
-    def log_meeting(self, workspace_id: int, account_id: int, new: NewMeeting) -> tuple[Meeting, bool]:
+    def log_meeting(
+        self, workspace_id: int, account_id: int, new: NewMeeting
+    ) -> tuple[Meeting, bool]:
         """Store a meeting; a repeated `submission_key` returns the first one and False."""
         meeting = Meeting(
             workspace_id=workspace_id,
@@ -197,6 +208,5 @@ class Store:
             return {kind: held for kind, held in session.execute(query)}
 
 
-def _meeting_details() -> tuple[object, ...]:
+def _meeting_details() -> tuple[ExecutableOption, ...]:
     return (selectinload(Meeting.attendees), selectinload(Meeting.action_items))
-
