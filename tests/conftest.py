@@ -21,7 +21,10 @@ NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 def _postgres_database() -> Iterator[str]:
     """A fresh database on the test server, dropped afterwards."""
     if not POSTGRES_URL:
-        pytest.skip("no PostgreSQL: KAM_TEST_POSTGRES_URL is unset (no binaries on this machine)")
+        reason = "no PostgreSQL: KAM_TEST_POSTGRES_URL is unset (no binaries on this machine)"
+        if os.environ.get("KAM_REQUIRE_POSTGRES"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     name = f"kam_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(database_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
