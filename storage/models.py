@@ -50,6 +50,7 @@ class Workspace(Base):
     platform: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(64))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    budget_month: Mapped[int] = mapped_column(default=9, server_default="9")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -64,7 +65,9 @@ class Account(Base):
     name: Mapped[str] = mapped_column(String(80))
     kam: Mapped[str] = mapped_column(String(64))
     timezone: Mapped[str] = mapped_column(String(64))
+    country: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    paused_reason: Mapped[str | None] = mapped_column(Text)
 
     channels: Mapped[list[ChannelBinding]] = relationship(
         back_populates="account", cascade="all, delete-orphan"
@@ -155,3 +158,81 @@ class ActionItem(Base):
     owner: Mapped[str | None] = mapped_column(String(64))
     due: Mapped[date | None] = mapped_column(Date)
     done: Mapped[bool] = mapped_column(default=False)
+
+
+class CadenceOverride(Base):
+    """An account's own rhythm for one meeting kind; `months` and `weeks` both 0 means off."""
+
+    __tablename__ = "cadence_override"
+    __table_args__ = (UniqueConstraint("account_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    months: Mapped[int] = mapped_column(Integer)
+    weeks: Mapped[int] = mapped_column(Integer)
+
+
+class PlanRevision(Base):
+    """A recorded revision of the account plan: who, when, and a note."""
+
+    __tablename__ = "plan_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    revised_by: Mapped[str] = mapped_column(String(64))
+    revised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReminderStep(Base):
+    """One planned reminder of a due item (a meeting kind or the plan), precomputed by the rules.
+
+    The sweep turns due steps into outbox rows with one set-based statement; `queued` marks the
+    steps it has passed, so stale steps after downtime are skipped rather than sent.
+    """
+
+    __tablename__ = "reminder_step"
+    __table_args__ = (
+        UniqueConstraint("account_id", "subject", "due_on", "on_day"),
+        Index("ix_reminder_step_queued_send_at", "queued", "send_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    subject: Mapped[str] = mapped_column(String(16))
+    due_on: Mapped[date] = mapped_column(Date)
+    on_day: Mapped[date] = mapped_column(Date)
+    number: Mapped[int] = mapped_column(Integer)
+    send_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    notify_kam: Mapped[bool] = mapped_column(default=False)
+    queued: Mapped[bool] = mapped_column(default=False)
+
+
+class OutboxMessage(Base):
+    """A message the bot posts on its own; done only when the platform accepted it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), index=True)
+    target: Mapped[str] = mapped_column(String(64))
+    to_user: Mapped[bool] = mapped_column(default=False)
+    topic: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(16), default="")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    body: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    maybe_sent: Mapped[bool] = mapped_column(default=False)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
