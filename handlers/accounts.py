@@ -9,6 +9,7 @@ from handlers.errors import UsageError
 from handlers.model import Fields, Header, Reply, Request, Section, Visibility
 from handlers.parsing import check_length
 from handlers.wording import people, relative_day
+from scheduler import planning
 from storage.models import MeetingKind
 from storage.store import AlreadyExists, Store
 
@@ -47,6 +48,7 @@ def create_account(request: Request, store: Store, name: str) -> Reply:
         )
     except AlreadyExists:
         raise UsageError(f"*{name}* or this channel was just taken by someone else.") from None
+    planning.replan(store, created.id, request.received_at)
     return Reply(
         summary=f"{created.name} is now a key account, run from this channel.",
         blocks=(

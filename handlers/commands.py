@@ -7,17 +7,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from handlers.accounts import account
+from handlers.cadence import cadence
 from handlers.errors import InvalidForm, UsageError
 from handlers.meetings import FORM_ID as MEETING_FORM
 from handlers.meetings import log_meeting, meetings, submit_meeting
 from handlers.model import FieldErrors, Outcome, Reply, Request, Section
+from handlers.plan import plan
+from handlers.reminders import LOG_MEETING, SNOOZE, log_meeting_button, snooze_button
+from handlers.settings import settings
 from handlers.team import team
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 
 CommandHandler = Callable[[Request, Store, str], Outcome]
-FormHandler = Callable[[Request, Store], Outcome]
+RequestHandler = Callable[[Request, Store], Outcome]
 
 
 @dataclass(frozen=True)
@@ -67,9 +71,28 @@ COMMANDS: tuple[Command, ...] = (
         "Show or change the account team (the KAM manages it)",
         ("team", "team add @alice sales", "team remove @alice"),
     ),
+    Command(
+        "cadence",
+        cadence,
+        "See and set how often each kind of meeting is due (the KAM sets it)",
+        ("cadence", "cadence set tactical every 2 months", "cadence off operational"),
+    ),
+    Command(
+        "plan",
+        plan,
+        "The account plan's twice-yearly revision",
+        ("plan", "plan revised Updated budget and key activities"),
+    ),
+    Command(
+        "settings",
+        settings,
+        "Time zone, holidays and budget month for reminders",
+        ("settings", "settings timezone Europe/Stockholm", "settings budget-month october"),
+    ),
     Command("help", help_text, "Show this help", ("help",)),
 )
-FORMS: dict[str, FormHandler] = {MEETING_FORM: submit_meeting}
+FORMS: dict[str, RequestHandler] = {MEETING_FORM: submit_meeting}
+ACTIONS: dict[str, RequestHandler] = {LOG_MEETING: log_meeting_button, SNOOZE: snooze_button}
 _BY_NAME = {name: command for command in COMMANDS for name in (command.name, *command.aliases)}
 
 
@@ -78,13 +101,16 @@ def handle(request: Request, store: Store) -> Outcome:
     try:
         if request.form_id:
             return _submit(request, store)
+        if request.action:
+            return _act(request, store)
         return _run(request, store)
     except InvalidForm as refused:
         return FieldErrors(refused.errors)
     except UsageError as refused:
         return Reply(summary=refused.message, blocks=(Section(refused.message),))
     except Exception:
-        log.exception("request failed: %s %r", request.platform, request.text or request.form_id)
+        what = request.text or request.form_id or request.action
+        log.exception("request failed: %s %r", request.platform, what)
         apology = (
             "Sorry, something went wrong on my side and nothing was changed. Please try again."
         )
@@ -101,6 +127,13 @@ def _run(request: Request, store: Store) -> Outcome:
         note = Section(f"I don't know the command `{name}`. Here is what I can do:")
         return replace(reply, blocks=(note, *reply.blocks))
     return command.run(request, store, args.strip())
+
+
+def _act(request: Request, store: Store) -> Outcome:
+    act = ACTIONS.get(request.action)
+    if act is None:
+        raise UsageError("That button is no longer available. Run the command again.")
+    return act(request, store)
 
 
 def _submit(request: Request, store: Store) -> Outcome:

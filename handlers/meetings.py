@@ -34,7 +34,7 @@ from handlers.parsing import (
     take_date,
 )
 from handlers.wording import count, excerpt, people, relative_day
-from scheduler.cadence import next_due
+from scheduler import planning
 from storage.models import Account, Meeting, MeetingKind
 from storage.store import NewActionItem, NewMeeting, Store
 
@@ -213,13 +213,14 @@ def _store_and_confirm(
     if not created:
         text = f"This {meeting.kind} meeting of {meeting.held_on.isoformat()} is already logged."
         return Reply(summary=text, blocks=(Section(text),))
-    return _confirmation(account, meeting, store.last_held(account.id), today)
+    planning.replan(store, account.id, new.logged_at, [new.kind])
+    facts = store.planning_facts(account.id)
+    assert facts is not None
+    return _confirmation(account, meeting, planning.meeting_due_on(facts, MeetingKind(new.kind)), today)
 
 
-def _confirmation(account: Account, meeting: Meeting, last: dict[str, date], today: date) -> Reply:
+def _confirmation(account: Account, meeting: Meeting, due: date | None, today: date) -> Reply:
     kind = MeetingKind(meeting.kind)
-    due = next_due(kind, last[kind.value])
-    when = "due" if due >= today else "overdue since"
     headline = (
         f"*{kind.value.capitalize()} meeting* with {account.name} on "
         f"{meeting.held_on.isoformat()}, logged by <@{meeting.logged_by}>."
@@ -233,15 +234,22 @@ def _confirmation(account: Account, meeting: Meeting, last: dict[str, date], tod
     summary_text = meeting.notes or meeting.decisions
     if summary_text:
         blocks.append(Section(excerpt(summary_text)))
-    blocks.append(
-        Context(f"Next {kind.value} meeting {when} {due.isoformat()} ({relative_day(due, today)}).")
-    )
+    next_one = _next_one(kind, due, today)
+    blocks.append(Context(next_one))
     return Reply(
         summary=f"{kind.value.capitalize()} meeting on {meeting.held_on.isoformat()} logged "
-        f"by <@{meeting.logged_by}>; next {when} {due.isoformat()}.",
+        f"by <@{meeting.logged_by}>. {next_one}",
         blocks=tuple(blocks),
         visibility=Visibility.CHANNEL,
     )
+
+
+def _next_one(kind: MeetingKind, due: date | None, today: date) -> str:
+    """When this kind is due again: `in 89 days`, or overdue when an old meeting was logged."""
+    if due is None:
+        return f"No reminders for {kind.value} meetings: their cadence is off."
+    when = "is due" if due >= today else "was due"
+    return f"The next {kind.value} meeting {when} {due.isoformat()} ({relative_day(due, today)})."
 
 
 def _list_filters(words: list[str]) -> tuple[MeetingKind | None, int]:

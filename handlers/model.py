@@ -16,7 +16,7 @@ FormValue = str | date | list[str] | None
 
 @dataclass(frozen=True)
 class Request:
-    """Who asked what, where and when: a typed command line or a submitted form."""
+    """Who asked what, where and when: a typed command, a submitted form or a clicked button."""
 
     platform: str
     workspace: str
@@ -28,6 +28,8 @@ class Request:
     form_id: str = ""
     values: dict[str, FormValue] = field(default_factory=dict)
     state: dict[str, str] = field(default_factory=dict)
+    action: str = ""
+    action_value: str = ""
 
 
 class Visibility(Enum):

@@ -86,7 +86,6 @@ def read_date(phrase: str, today: date, prefer: str) -> date:
     settings = {
         "PREFER_DATES_FROM": prefer,
         "RELATIVE_BASE": datetime(today.year, today.month, today.day, 12),
-        "PREFER_DAY_OF_MONTH": "first",
         "DATE_ORDER": "DMY",
     }
     try:

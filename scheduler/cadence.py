@@ -28,8 +28,3 @@ DEFAULT_CADENCE: dict[MeetingKind, Cadence] = {
     MeetingKind.OPERATIONAL: Cadence(months=1),
     MeetingKind.INTERNAL: Cadence(weeks=2),
 }
-
-
-def next_due(kind: MeetingKind, last_held: date) -> date:
-    """When `kind` is due again after a meeting on `last_held`, under the default cadence."""
-    return DEFAULT_CADENCE[kind].after(last_held)

@@ -209,6 +209,20 @@ class ReminderStep(Base):
     queued: Mapped[bool] = mapped_column(default=False)
 
 
+class ReminderSnooze(Base):
+    """Someone asked to hear about one due item again later; the cadence itself is unchanged."""
+
+    __tablename__ = "reminder_snooze"
+    __table_args__ = (UniqueConstraint("account_id", "subject", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    subject: Mapped[str] = mapped_column(String(16))
+    due_on: Mapped[date] = mapped_column(Date)
+    until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    by: Mapped[str] = mapped_column(String(64))
+
+
 class OutboxMessage(Base):
     """A message the bot posts on its own; done only when the platform accepted it."""
 

@@ -8,7 +8,7 @@ while the bot was down are skipped instead of sent as a burst.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,6 +20,7 @@ from sqlalchemy import (
     delete,
     exists,
     false,
+    func,
     literal,
     select,
     true,
@@ -30,7 +31,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.models import Account, ChannelBinding, OutboxMessage, ReminderStep
+from storage.models import Account, ChannelBinding, OutboxMessage, ReminderSnooze, ReminderStep
+
+SWEEP_LOCK = 0x6B616D  # "kam": one advisory lock id for every planner and sweep
 
 
 @dataclass(frozen=True)
@@ -43,41 +46,36 @@ class PlannedStep:
     notify_kam: bool = False
 
 
-def plan_item(
-    engine: Engine, account_id: int, subject: str, due_on: date, steps: Iterable[PlannedStep]
-) -> None:
-    """Make `due_on` the open period of `subject` with exactly `steps` still to come.
+StepChooser = Callable[[datetime | None, datetime | None], list[PlannedStep]]
+"""Given when the item was last queued and any snooze, the steps still to come."""
 
-    Steps of an earlier period that were never queued are dropped (logging the meeting resolved
-    it), and so are that period's undelivered reminders; steps already queued stay as history.
+
+def plan_item(
+    engine: Engine, account_id: int, subject: str, due_on: date, choose: StepChooser
+) -> None:
+    """Make `due_on` the open period of `subject`, with the steps `choose` decides on.
+
+    Runs in one transaction with the sweep lock held, so a sweep never sees half a plan. Steps
+    of an earlier period that were never queued are dropped (logging the meeting resolved it), and
+    so are that period's undelivered reminders; steps already queued stay as history.
     """
-    steps = list(steps)
     with Session(engine) as session, session.begin():
-        open_steps = (
-            ReminderStep.account_id == account_id,
-            ReminderStep.subject == subject,
-            ReminderStep.queued.is_(False),
-        )
-        session.execute(delete(ReminderStep).where(*open_steps))
-        session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.account_id == account_id,
-                OutboxMessage.subject == subject,
-                OutboxMessage.due_on != due_on,
-                OutboxMessage.state == "pending",
+        _lock_sweep(session)
+        this_item = (ReminderStep.account_id == account_id, ReminderStep.subject == subject)
+        session.execute(delete(ReminderStep).where(*this_item, ReminderStep.queued.is_(False)))
+        _cancel_pending(session, account_id, subject, OutboxMessage.due_on != due_on)
+        queued = session.execute(
+            select(ReminderStep.on_day, ReminderStep.send_at).where(
+                *this_item, ReminderStep.due_on == due_on
             )
-            .values(state="cancelled", last_error="resolved before delivery")
-        )
-        taken = set(
-            session.scalars(
-                select(ReminderStep.on_day).where(
-                    ReminderStep.account_id == account_id,
-                    ReminderStep.subject == subject,
-                    ReminderStep.due_on == due_on,
-                )
+        ).all()
+        snoozed_until = session.scalar(
+            select(ReminderSnooze.until).filter_by(
+                account_id=account_id, subject=subject, due_on=due_on
             )
         )
+        last_queued_at = max((at for _, at in queued), default=None)
+        taken = {day for day, _ in queued}
         session.add_all(
             ReminderStep(
                 account_id=account_id,
@@ -88,7 +86,7 @@ def plan_item(
                 send_at=step.send_at,
                 notify_kam=step.notify_kam,
             )
-            for step in steps
+            for step in choose(last_queued_at, snoozed_until)
             if step.on_day not in taken
         )
 
@@ -96,6 +94,7 @@ def plan_item(
 def drop_item(engine: Engine, account_id: int, subject: str) -> None:
     """Forget the open period of `subject` (its cadence was turned off)."""
     with Session(engine) as session, session.begin():
+        _lock_sweep(session)
         session.execute(
             delete(ReminderStep).where(
                 ReminderStep.account_id == account_id,
@@ -103,101 +102,100 @@ def drop_item(engine: Engine, account_id: int, subject: str) -> None:
                 ReminderStep.queued.is_(False),
             )
         )
-        session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.account_id == account_id,
-                OutboxMessage.subject == subject,
-                OutboxMessage.state == "pending",
-            )
-            .values(state="cancelled", last_error="turned off before delivery")
-        )
+        _cancel_pending(session, account_id, subject, true())
 
 
-def snooze(engine: Engine, account_id: int, subject: str, due_on: date, step: PlannedStep) -> bool:
-    """Skip the item's steps before `step` and remind again at it; False if the item is closed."""
+def snooze(
+    engine: Engine, account_id: int, subject: str, due_on: date, until: datetime, by: str
+) -> None:
+    """Record that `subject`'s reminder for `due_on` should come back at `until`."""
     with Session(engine) as session, session.begin():
-        still_open = session.scalar(
-            select(ReminderStep.id).where(
-                ReminderStep.account_id == account_id,
-                ReminderStep.subject == subject,
-                ReminderStep.due_on == due_on,
-            )
+        found = session.scalar(
+            select(ReminderSnooze).filter_by(account_id=account_id, subject=subject, due_on=due_on)
         )
-        if still_open is None:
-            return False
-        session.execute(
-            update(ReminderStep)
-            .where(
-                ReminderStep.account_id == account_id,
-                ReminderStep.subject == subject,
-                ReminderStep.due_on == due_on,
-                ReminderStep.send_at < step.send_at,
-                ReminderStep.queued.is_(False),
-            )
-            .values(queued=True)
-        )
-        exists_on_day = session.scalar(
-            select(ReminderStep.id).where(
-                ReminderStep.account_id == account_id,
-                ReminderStep.subject == subject,
-                ReminderStep.due_on == due_on,
-                ReminderStep.on_day == step.on_day,
-            )
-        )
-        if exists_on_day is None:
+        if found is None:
             session.add(
-                ReminderStep(
-                    account_id=account_id,
-                    subject=subject,
-                    due_on=due_on,
-                    on_day=step.on_day,
-                    number=step.number,
-                    send_at=step.send_at,
-                    notify_kam=step.notify_kam,
+                ReminderSnooze(
+                    account_id=account_id, subject=subject, due_on=due_on, until=until, by=by
                 )
             )
-        return True
+        else:
+            found.until, found.by = until, by
 
 
-def sweep(engine: Engine, now: datetime) -> int:
-    """Queue every due reminder once; returns how many outbox rows were added."""
+def open_due_on(engine: Engine, account_id: int, subject: str) -> date | None:
+    """The due date of the item's open period, if it has one planned."""
+    query = select(func.max(ReminderStep.due_on)).where(
+        ReminderStep.account_id == account_id, ReminderStep.subject == subject
+    )
+    with Session(engine) as session:
+        return session.scalar(query)
+
+
+def sweep(engine: Engine, now: datetime, oldest: datetime) -> int:
+    """Queue every reminder due in (oldest, now] once; returns how many outbox rows were added.
+
+    Steps older than `oldest` are left for the planner to move to the next morning, so a bot
+    that was down overnight catches up at 09:00, not at 03:00.
+    """
     with Session(engine) as session, session.begin():
+        _lock_sweep(session)
         added = 0
         for to_user in (False, True):
-            added += len(session.execute(_queue_statement(engine, now, to_user=to_user)).all())
-        session.execute(
-            update(ReminderStep)
-            .where(ReminderStep.queued.is_(False), ReminderStep.send_at <= now)
-            .values(queued=True)
-        )
+            statement = _queue_statement(engine, now, oldest, to_user=to_user)
+            added += len(session.execute(statement).all())
+        session.execute(update(ReminderStep).where(*_passed(now, oldest)).values(queued=True))
         return added
 
 
-def items_running_out(engine: Engine, now: datetime) -> list[tuple[int, str]]:
-    """Open items whose planned steps are all passed, so the rules must plan more."""
+def items_to_replan(engine: Engine, oldest: datetime) -> list[tuple[int, str]]:
+    """Items the planner must look at again: all steps passed, or a step missed while down."""
     later = aliased(ReminderStep)
-    query = (
-        select(ReminderStep.account_id, ReminderStep.subject)
-        .where(
-            ~exists().where(
-                later.account_id == ReminderStep.account_id,
-                later.subject == ReminderStep.subject,
-                later.queued.is_(False),
-            )
-        )
-        .distinct()
+    stale = (ReminderStep.queued.is_(False)) & (ReminderStep.send_at <= oldest)
+    ran_out = ~exists().where(
+        later.account_id == ReminderStep.account_id,
+        later.subject == ReminderStep.subject,
+        later.queued.is_(False),
     )
+    query = select(ReminderStep.account_id, ReminderStep.subject).where(stale | ran_out).distinct()
     with Session(engine) as session:
         return [(account, subject) for account, subject in session.execute(query)]
 
 
-def _latest_due_steps(now: datetime) -> list[ColumnElement[bool]]:
+def _passed(now: datetime, oldest: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (
+        ReminderStep.queued.is_(False),
+        ReminderStep.send_at <= now,
+        ReminderStep.send_at > oldest,
+    )
+
+
+def _lock_sweep(session: Session) -> None:
+    """Serialise planners and sweeps across processes (SQLite's write lock already does)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(SWEEP_LOCK)))
+
+
+def _cancel_pending(
+    session: Session, account_id: int, subject: str, which: ColumnElement[bool]
+) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.account_id == account_id,
+            OutboxMessage.subject == subject,
+            OutboxMessage.state == "pending",
+            which,
+        )
+        .values(state="cancelled", last_error="resolved before delivery")
+    )
+
+
+def _latest_due_steps(now: datetime, oldest: datetime) -> list[ColumnElement[bool]]:
     """Conditions for the latest passed, unqueued step of each open item of an active account."""
     later = aliased(ReminderStep)
     return [
-        ReminderStep.queued.is_(False),
-        ReminderStep.send_at <= now,
+        *_passed(now, oldest),
         Account.paused_reason.is_(None),
         ~exists().where(
             later.account_id == ReminderStep.account_id,
@@ -245,7 +243,9 @@ _COLUMNS = [
 ]
 
 
-def _queue_statement(engine: Engine, now: datetime, *, to_user: bool) -> Executable:
+def _queue_statement(
+    engine: Engine, now: datetime, oldest: datetime, *, to_user: bool
+) -> Executable:
     """INSERT … SELECT of due steps: to each bound channel, or to the KAM when a step says so."""
     target: InstrumentedAttribute[str] = Account.kam if to_user else ChannelBinding.channel
     source = (
@@ -268,7 +268,7 @@ def _queue_statement(engine: Engine, now: datetime, *, to_user: bool) -> Executa
         )
         .select_from(ReminderStep)
         .join(Account, Account.id == ReminderStep.account_id)
-        .where(and_(true(), *_latest_due_steps(now)))
+        .where(and_(true(), *_latest_due_steps(now, oldest)))
     )
     if to_user:
         source = source.where(ReminderStep.notify_kam.is_(True))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload, sessionmaker
 from sqlalchemy.sql.base import ExecutableOption
@@ -13,12 +13,25 @@ from sqlalchemy.sql.base import ExecutableOption
 from storage.models import (
     Account,
     ActionItem,
+    CadenceOverride,
     ChannelBinding,
     Meeting,
     MeetingAttendee,
+    PlanRevision,
     TeamMember,
     Workspace,
 )
+
+
+@dataclass(frozen=True)
+class PlanningFacts:
+    """What the reminder rules need to know about one account."""
+
+    account: Account
+    budget_month: int
+    last_held: dict[str, date]
+    cadences: dict[str, tuple[int, int]]
+    last_revision: date | None
 
 
 class AlreadyExists(Exception):
@@ -206,6 +219,100 @@ class Store:
         )
         with self._session() as session:
             return {kind: held for kind, held in session.execute(query)}
+
+    def account(self, account_id: int) -> Account | None:
+        """An account by id, with its team and channels."""
+        query = select(Account).where(Account.id == account_id)
+        with self._session() as session:
+            return session.scalar(
+                query.options(selectinload(Account.members), selectinload(Account.channels))
+            )
+
+    def planning_facts(self, account_id: int) -> PlanningFacts | None:
+        """The account, its workspace's budget month, last meetings, cadences and revision."""
+        with self._session() as session:
+            found = session.execute(
+                select(Account, Workspace.budget_month)
+                .join(Workspace, Workspace.id == Account.workspace_id)
+                .where(Account.id == account_id)
+            ).first()
+            if found is None:
+                return None
+            account, budget_month = found
+            cadences = {
+                row.kind: (row.months, row.weeks)
+                for row in session.scalars(select(CadenceOverride).filter_by(account_id=account_id))
+            }
+            last_revision = session.scalar(
+                select(func.max(PlanRevision.revised_at)).where(
+                    PlanRevision.account_id == account_id
+                )
+            )
+        return PlanningFacts(
+            account=account,
+            budget_month=budget_month,
+            last_held=self.last_held(account_id),
+            cadences=cadences,
+            last_revision=last_revision.date() if last_revision else None,
+        )
+
+    def set_cadence(self, account_id: int, kind: str, months: int, weeks: int) -> None:
+        """Override one kind's cadence; 0 months and 0 weeks turns its reminders off."""
+        with self._session.begin() as session:
+            row = session.scalar(
+                select(CadenceOverride).filter_by(account_id=account_id, kind=kind)
+            )
+            if row is None:
+                session.add(
+                    CadenceOverride(account_id=account_id, kind=kind, months=months, weeks=weeks)
+                )
+            else:
+                row.months, row.weeks = months, weeks
+
+    def reset_cadence(self, account_id: int, kind: str) -> None:
+        """Back to the default cadence for one kind."""
+        with self._session.begin() as session:
+            session.execute(delete(CadenceOverride).filter_by(account_id=account_id, kind=kind))
+
+    def update_account(self, account_id: int, **changes: str | None) -> None:
+        """Change account settings such as `timezone`, `country` or `paused_reason`."""
+        with self._session.begin() as session:
+            session.execute(update(Account).where(Account.id == account_id).values(**changes))
+
+    def set_budget_month(self, workspace_id: int, month: int) -> list[int]:
+        """Set the workspace's budget month; returns its account ids, whose plans must move."""
+        with self._session.begin() as session:
+            session.execute(
+                update(Workspace).where(Workspace.id == workspace_id).values(budget_month=month)
+            )
+            return list(session.scalars(select(Account.id).filter_by(workspace_id=workspace_id)))
+
+    def budget_month(self, workspace_id: int) -> int:
+        with self._session() as session:
+            return session.scalars(
+                select(Workspace.budget_month).where(Workspace.id == workspace_id)
+            ).one()
+
+    def record_revision(self, account_id: int, by: str, at: datetime, note: str) -> PlanRevision:
+        revision = PlanRevision(account_id=account_id, revised_by=by, revised_at=at, note=note)
+        with self._session.begin() as session:
+            session.add(revision)
+        return revision
+
+    def revisions(self, account_id: int, limit: int) -> list[PlanRevision]:
+        query = (
+            select(PlanRevision)
+            .where(PlanRevision.account_id == account_id)
+            .order_by(PlanRevision.revised_at.desc(), PlanRevision.id.desc())
+            .limit(limit)
+        )
+        with self._session() as session:
+            return list(session.scalars(query))
+
+    def account_ids(self) -> list[int]:
+        """Every account that gets reminders, for a full replan."""
+        with self._session() as session:
+            return list(session.scalars(select(Account.id).order_by(Account.id)))
 
 
 def _meeting_details() -> tuple[ExecutableOption, ...]:

@@ -43,28 +43,47 @@ def at(day: int, hour: int = 9) -> datetime:
     return datetime(2026, 12, 1, hour, tzinfo=NOW.tzinfo) + timedelta(days=day)
 
 
+def plan(
+    store: Store, account: int, subject: str, steps: list[PlannedStep], due: date = DUE
+) -> None:
+    schedule.plan_item(store.engine, account, subject, due, lambda _queued, _snoozed: steps)
+
+
+def sweep(store: Store, now: datetime) -> int:
+    return schedule.sweep(store.engine, now, now - timedelta(hours=10))
+
+
 def test_a_due_step_is_queued_once_to_the_channel(store: Store) -> None:
     account = _account(store)
-    schedule.plan_item(store.engine, account, "tactical", DUE, _steps(-7, 0, 7))
-    assert schedule.sweep(store.engine, at(-8)) == 0
-    assert schedule.sweep(store.engine, at(-7)) == 1
-    assert schedule.sweep(store.engine, at(-7)) == 0
+    plan(store, account, "tactical", _steps(-7, 0, 7))
+    assert sweep(store, at(-8)) == 0
+    assert sweep(store, at(-7)) == 1
+    assert sweep(store, at(-7)) == 0
     assert _rows(store) == [("C1", "tactical", 0, "pending")]
 
 
 def test_after_downtime_only_the_latest_step_goes_out(store: Store) -> None:
     account = _account(store)
-    schedule.plan_item(store.engine, account, "tactical", DUE, _steps(-7, 0, 7, 14))
-    assert schedule.sweep(store.engine, at(8)) == 1
-    assert schedule.sweep(store.engine, at(13)) == 0
+    plan(store, account, "tactical", _steps(-7, 0, 7, 14))
+    assert sweep(store, at(7, hour=15)) == 1
+    assert sweep(store, at(13)) == 0
     assert [row[2] for row in _rows(store)] == [2]
+
+
+def test_a_step_missed_by_more_than_the_window_waits_for_the_planner(store: Store) -> None:
+    account = _account(store)
+    plan(store, account, "tactical", _steps(0))
+    assert sweep(store, at(0, hour=20)) == 0
+    assert schedule.items_to_replan(store.engine, at(0, hour=20) - timedelta(hours=10)) == [
+        (account, "tactical")
+    ]
 
 
 def test_the_kam_hears_directly_from_the_marked_steps(store: Store) -> None:
     account = _account(store)
-    schedule.plan_item(store.engine, account, "internal", DUE, _steps(0, 7, kam_from=1))
-    schedule.sweep(store.engine, at(0))
-    schedule.sweep(store.engine, at(7))
+    plan(store, account, "internal", _steps(0, 7, kam_from=1))
+    sweep(store, at(0))
+    sweep(store, at(7))
     assert _rows(store) == [
         ("C1", "internal", 0, "pending"),
         ("C1", "internal", 1, "pending"),
@@ -74,35 +93,24 @@ def test_the_kam_hears_directly_from_the_marked_steps(store: Store) -> None:
 
 def test_resolving_an_item_cancels_its_undelivered_reminder(store: Store) -> None:
     account = _account(store)
-    schedule.plan_item(store.engine, account, "tactical", DUE, _steps(0, 7))
-    schedule.sweep(store.engine, at(0))
-    schedule.plan_item(store.engine, account, "tactical", date(2027, 3, 1), [])
+    plan(store, account, "tactical", _steps(0, 7))
+    sweep(store, at(0))
+    plan(store, account, "tactical", [], due=date(2027, 3, 1))
     assert _rows(store) == [("C1", "tactical", 0, "cancelled")]
-    assert schedule.sweep(store.engine, at(30)) == 0
+    assert sweep(store, at(30)) == 0
 
 
 def test_a_paused_account_gets_nothing(store: Store) -> None:
     account = _account(store)
     outbox.pause_account(store.engine, account, "channel_not_found")
-    schedule.plan_item(store.engine, account, "tactical", DUE, _steps(0))
-    assert schedule.sweep(store.engine, at(1)) == 0
-
-
-def test_snooze_skips_to_a_later_reminder(store: Store) -> None:
-    account = _account(store)
-    schedule.plan_item(store.engine, account, "operational", DUE, _steps(-2, 0, 7))
-    schedule.sweep(store.engine, at(-2))
-    later = PlannedStep(on_day=DUE + timedelta(days=5), number=0, send_at=at(5))
-    assert schedule.snooze(store.engine, account, "operational", DUE, later)
-    assert schedule.sweep(store.engine, at(4)) == 0
-    assert schedule.sweep(store.engine, at(5)) == 1
-    assert schedule.sweep(store.engine, at(7)) == 1
+    plan(store, account, "tactical", _steps(0))
+    assert sweep(store, at(1)) == 0
 
 
 def test_claimed_rows_are_not_claimed_twice_until_the_lease_ends(store: Store) -> None:
     account = _account(store)
-    schedule.plan_item(store.engine, account, "tactical", DUE, _steps(0))
-    schedule.sweep(store.engine, at(0))
+    plan(store, account, "tactical", _steps(0))
+    sweep(store, at(0))
     first = outbox.claim(store.engine, at(0), 10)
     assert [row.target for row in first] == ["C1"]
     assert outbox.claim(store.engine, at(0), 10) == []

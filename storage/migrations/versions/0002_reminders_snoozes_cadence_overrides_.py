@@ -1,8 +1,8 @@
-"""reminders, cadence overrides, plan revisions and the outbox
+"""reminders, snoozes, cadence overrides, plan revisions, outbox
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 14:27:19.500960
+Create Date: 2026-11-27 14:28:21.943925
 """
 
 from collections.abc import Sequence
@@ -86,6 +86,25 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "reminder_snooze",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("subject", sa.String(length=16), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("until", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("by", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["account.id"], name=op.f("fk_reminder_snooze_account_id_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder_snooze")),
+        sa.UniqueConstraint(
+            "account_id",
+            "subject",
+            "due_on",
+            name=op.f("uq_reminder_snooze_account_id_subject_due_on"),
+        ),
+    )
+    op.create_table(
         "reminder_step",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=False),
@@ -135,6 +154,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_reminder_step_queued_send_at")
 
     op.drop_table("reminder_step")
+    op.drop_table("reminder_snooze")
     with op.batch_alter_table("plan_revision", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_plan_revision_account_id"))
 

@@ -1,0 +1,234 @@
+"""Deliver outbox rows through the platform adapters: nothing lost, nothing doubled.
+
+Each pass claims due rows, sends one message per target (several reminders of one account go out
+together), and records the platform's answer: sent with its message id, retried later after a
+rate limit or a transient failure (with backoff and jitter), dead after too many attempts, or the
+account paused when its channel is gone. A row whose earlier attempt may have reached the platform
+is looked up by its tag before it is sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from handlers.model import Reply, Visibility
+from handlers.reminders import DueItem, paused_notice, reminder
+from storage import outbox
+from storage.outbox import Claimed
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BASE_BACKOFF = timedelta(seconds=30)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+class RateLimited(Exception):
+    """The platform said 429: try again after `retry_after` seconds."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limited for {retry_after:g}s")
+        self.retry_after = retry_after
+
+
+class Unreachable(Exception):
+    """The target is gone for good (channel archived or not found, bot removed)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class TransientFailure(Exception):
+    """A failure worth retrying; `ambiguous` when the message may have been posted anyway."""
+
+    def __init__(self, reason: str, *, ambiguous: bool) -> None:
+        super().__init__(reason)
+        self.ambiguous = ambiguous
+
+
+class Deliverer(Protocol):
+    """What a platform adapter offers the outbox."""
+
+    async def post(self, workspace: str, target: str, reply: Reply, tag: list[int]) -> str:
+        """Post `reply` to a channel or user, tagged with the outbox ids; return the message id."""
+        ...
+
+    async def find(self, workspace: str, target: str, outbox_id: int) -> str | None:
+        """The id of a message already posted with this outbox id in its tag, if any."""
+        ...
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    paused_accounts: list[int] = field(default_factory=list)
+
+
+async def deliver(
+    store: Store, deliverers: Mapping[str, Deliverer], now: datetime, limit: int = 200
+) -> DeliveryReport:
+    """One delivery pass over what is due now."""
+    claimed = await asyncio.to_thread(outbox.claim, store.engine, now, limit)
+    report = DeliveryReport()
+    for group in _by_target(claimed):
+        deliverer = deliverers.get(group[0].platform)
+        if deliverer is None:
+            await _retry(store, group, now, f"no adapter for {group[0].platform}", report)
+            continue
+        await _deliver_group(store, deliverer, group, now, report)
+    return report
+
+
+def _by_target(rows: list[Claimed]) -> list[list[Claimed]]:
+    """One group per target, in claim order: one message per channel per pass."""
+    groups: dict[tuple[str, str, str], list[Claimed]] = {}
+    for row in rows:
+        groups.setdefault((row.platform, row.workspace, row.target), []).append(row)
+    return list(groups.values())
+
+
+async def _deliver_group(
+    store: Store, deliverer: Deliverer, group: list[Claimed], now: datetime, report: DeliveryReport
+) -> None:
+    first = group[0]
+    pending = []
+    for row in group:
+        found = await _already_posted(deliverer, row) if row.maybe_sent else None
+        if found is None:
+            pending.append(row)
+        else:
+            await asyncio.to_thread(outbox.mark_sent, store.engine, [row.id], found, now)
+            report.sent += 1
+    if not pending:
+        return
+    ids = [row.id for row in pending]
+    try:
+        reply = await asyncio.to_thread(render, store, pending, now)
+        message_id = await deliverer.post(first.workspace, first.target, reply, ids)
+    except RateLimited as limited:
+        at = now + timedelta(seconds=limited.retry_after)
+        await asyncio.to_thread(outbox.retry_later, store.engine, ids, at, str(limited))
+        report.retried += len(ids)
+    except Unreachable as gone:
+        await _unreachable(store, pending, gone.reason, now, report)
+    except TransientFailure as failure:
+        await _retry(store, pending, now, str(failure), report, ambiguous=failure.ambiguous)
+    except Exception as error:
+        log.exception("delivery of outbox rows %s failed", ids)
+        await _retry(store, pending, now, f"{type(error).__name__}: {error}", report)
+    else:
+        await asyncio.to_thread(outbox.mark_sent, store.engine, ids, message_id, now)
+        report.sent += len(ids)
+
+
+async def _already_posted(deliverer: Deliverer, row: Claimed) -> str | None:
+    try:
+        return await deliverer.find(row.workspace, row.target, row.id)
+    except Exception:
+        log.warning("could not check whether outbox row %s was posted", row.id, exc_info=True)
+        return None
+
+
+async def _retry(
+    store: Store,
+    rows: list[Claimed],
+    now: datetime,
+    error: str,
+    report: DeliveryReport,
+    *,
+    ambiguous: bool = False,
+) -> None:
+    """Back off exponentially with jitter; after `MAX_ATTEMPTS` the rows are dead, not dropped."""
+    spent = [row.id for row in rows if row.attempts >= MAX_ATTEMPTS]
+    again = [row for row in rows if row.attempts < MAX_ATTEMPTS]
+    if spent:
+        await asyncio.to_thread(outbox.mark_dead, store.engine, spent, error)
+        report.dead += len(spent)
+    for row in again:
+        at = now + backoff(row.attempts)
+        maybe_sent = ambiguous or row.maybe_sent
+        await asyncio.to_thread(
+            outbox.retry_later, store.engine, [row.id], at, error, maybe_sent=maybe_sent
+        )
+        report.retried += 1
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, … up to an hour, each with up to 50% random jitter."""
+    base: timedelta = min(BASE_BACKOFF * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
+    return base * (1 + random.random() / 2)
+
+
+async def _unreachable(
+    store: Store, rows: list[Claimed], reason: str, now: datetime, report: DeliveryReport
+) -> None:
+    """A direct message that cannot go is dead; a channel that is gone pauses its account."""
+    ids = [row.id for row in rows]
+    await asyncio.to_thread(outbox.mark_dead, store.engine, ids, reason)
+    report.dead += len(ids)
+    for account_id in sorted(
+        {row.account_id for row in rows if row.account_id and not row.to_user}
+    ):
+        await asyncio.to_thread(_pause, store, account_id, rows[0].workspace, reason, now)
+        report.paused_accounts.append(account_id)
+
+
+def _pause(store: Store, account_id: int, workspace: str, reason: str, now: datetime) -> None:
+    account = outbox.pause_account(store.engine, account_id, reason)
+    outbox.cancel_for_account(store.engine, account_id, reason)
+    if account is None:
+        return
+    notice = paused_notice(account, reason)
+    outbox.enqueue(
+        store.engine,
+        dedupe_key=f"paused:{account_id}:{now.date().isoformat()}",
+        workspace_id=account.workspace_id,
+        account_id=account_id,
+        target=account.kam,
+        to_user=True,
+        topic="notice",
+        body=notice.summary,
+        now=now,
+    )
+
+
+def render(store: Store, rows: list[Claimed], now: datetime) -> Reply:
+    """The one message for a group: its reminders together, then any notices."""
+    replies = []
+    reminders = [row for row in rows if row.topic == "reminder" and row.account_id is not None]
+    for account_id in dict.fromkeys(row.account_id for row in reminders):
+        assert account_id is not None
+        facts = store.planning_facts(account_id)
+        if facts is None:
+            continue
+        items = [
+            DueItem(row.subject, row.due_on)
+            for row in reminders
+            if row.account_id == account_id and row.due_on is not None
+        ]
+        replies.append(reminder(facts, items, now, to_kam=rows[0].to_user))
+    replies += [Reply(summary=row.body) for row in rows if row.topic == "notice"]
+    if not replies:
+        raise ValueError("nothing left to say: the accounts of these rows are gone")
+    return _merge(replies)
+
+
+def _merge(replies: list[Reply]) -> Reply:
+    if len(replies) == 1:
+        return replies[0]
+    return replace(
+        replies[0],
+        summary="\n".join(reply.summary for reply in replies),
+        blocks=tuple(block for reply in replies for block in reply.blocks),
+        visibility=Visibility.CHANNEL,
+    )

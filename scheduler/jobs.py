@@ -1,0 +1,73 @@
+"""APScheduler only triggers the tick; what is due lives in our tables, so ticks are idempotent.
+
+APScheduler 3 advances a job before it finishes and fires twice with a shared job store in
+several processes; neither matters here, because a tick recomputes everything from the database
+and the outbox's dedupe keys and row claims make every reminder go out once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from scheduler import planning
+from scheduler.delivery import Deliverer, DeliveryReport, deliver
+from storage import schedule
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 60
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class TickReport:
+    replanned: int
+    queued: int
+    delivery: DeliveryReport
+
+
+async def tick(store: Store, deliverers: Mapping[str, Deliverer], now: datetime) -> TickReport:
+    """Plan what ran out or was missed, queue what is due, deliver what is queued."""
+    replanned = await asyncio.to_thread(planning.replan_due, store, now)
+    queued = await asyncio.to_thread(schedule.sweep, store.engine, now, now - planning.WINDOW)
+    delivery = await deliver(store, deliverers, now)
+    return TickReport(replanned, queued, delivery)
+
+
+def start_scheduler(
+    store: Store, deliverers: Mapping[str, Deliverer], clock: Clock = utc_now
+) -> AsyncIOScheduler:
+    """Run a tick now and every minute on the running event loop, in UTC whatever the host says."""
+
+    async def run() -> None:
+        try:
+            report = await tick(store, deliverers, clock())
+        except Exception:
+            log.exception("scheduler tick failed; the next one will retry")
+            return
+        if report.queued or report.delivery.sent or report.delivery.retried:
+            log.info("tick: %s", report)
+
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(
+        run,
+        IntervalTrigger(seconds=TICK_SECONDS, timezone=UTC),
+        next_run_time=clock(),
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=TICK_SECONDS,
+    )
+    scheduler.start()
+    return scheduler
