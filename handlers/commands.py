@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -19,6 +20,7 @@ from handlers.team import team
 from storage.store import Store
 
 log = logging.getLogger(__name__)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 CommandHandler = Callable[[Request, Store, str], Outcome]
 RequestHandler = Callable[[Request, Store], Outcome]
@@ -52,10 +54,10 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "log-meeting",
         log_meeting,
-        "Log a meeting (kinds: strategic, tactical, operational, internal)",
+        "Log a meeting (strategic, tactical, operational, internal); alone, it opens a form",
         (
             "log-meeting strategic 2026-11-20 Agreed to extend the framework agreement @alice",
-            "log-meeting  (opens a form)",
+            "log-meeting",
         ),
     ),
     Command("meetings", meetings, "List the latest meetings", ("meetings", "meetings tactical 5")),
@@ -98,6 +100,7 @@ _BY_NAME = {name: command for command in COMMANDS for name in (command.name, *co
 
 def handle(request: Request, store: Store) -> Outcome:
     """Run a typed command or a submitted form; usage errors become a reply to the caller only."""
+    request = _printable(request)
     try:
         if request.form_id:
             return _submit(request, store)
@@ -127,6 +130,15 @@ def _run(request: Request, store: Store) -> Outcome:
         note = Section(f"I don't know the command `{name}`. Here is what I can do:")
         return replace(reply, blocks=(note, *reply.blocks))
     return command.run(request, store, args.strip())
+
+
+def _printable(request: Request) -> Request:
+    """Drop control characters (NUL among them, which PostgreSQL refuses) from what was typed."""
+    values = {
+        name: CONTROL.sub("", value) if isinstance(value, str) else value
+        for name, value in request.values.items()
+    }
+    return replace(request, text=CONTROL.sub("", request.text), values=values)
 
 
 def _act(request: Request, store: Store) -> Outcome:

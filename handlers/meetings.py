@@ -43,7 +43,7 @@ TEXT_LIMIT = 3000
 CUSTOMER_LIMIT = 500
 LIST_DEFAULT, LIST_MAX = 10, 25
 DUE_SUFFIX = re.compile(r"\s+(?:by|due|senast|till)\s+(?P<due>[^,;]+?)\s*$", re.IGNORECASE)
-OWNER = re.compile(r"<@[A-Za-z0-9._-]+>|@[\w.-]+")
+OWNER = re.compile(r"<@[A-Za-z0-9._-]{1,60}>|@[\w.-]{1,60}")
 
 
 def log_meeting(request: Request, store: Store, args: str) -> Outcome:
@@ -216,7 +216,9 @@ def _store_and_confirm(
     planning.replan(store, account.id, new.logged_at, [new.kind])
     facts = store.planning_facts(account.id)
     assert facts is not None
-    return _confirmation(account, meeting, planning.meeting_due_on(facts, MeetingKind(new.kind)), today)
+    return _confirmation(
+        account, meeting, planning.meeting_due_on(facts, MeetingKind(new.kind)), today
+    )
 
 
 def _confirmation(account: Account, meeting: Meeting, due: date | None, today: date) -> Reply:

@@ -10,7 +10,7 @@ import dateparser
 from handlers.errors import UsageError
 from storage.models import MeetingKind
 
-MENTION = re.compile(r"<@([A-Za-z0-9._-]+)>")
+MENTION = re.compile(r"<@([A-Za-z0-9._-]{1,64})>")
 
 KIND_ALIASES: dict[str, MeetingKind] = {
     **{kind.value: kind for kind in MeetingKind},
@@ -43,6 +43,9 @@ DATE_PHRASE = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+SWEDISH_LAST_WEEKDAY = re.compile(r"^i\s+(\w+?)s?$", re.IGNORECASE)
+DAY_MONTH = re.compile(r"^(\d{1,2})[./](\d{1,2})")
+MAX_YEARS = 10
 DATE_HELP = "a date like `2026-11-20`, `today`, `yesterday`, `monday` or `3 days ago`"
 
 
@@ -82,19 +85,31 @@ def past_date(phrase: str, today: date) -> date:
 
 
 def read_date(phrase: str, today: date, prefer: str) -> date:
-    """Any date phrase dateparser understands, relative to `today`."""
+    """Any date phrase dateparser understands, relative to `today`, within ten years of it."""
     settings = {
         "PREFER_DATES_FROM": prefer,
         "RELATIVE_BASE": datetime(today.year, today.month, today.day, 12),
         "DATE_ORDER": "DMY",
     }
+    spoken = SWEDISH_LAST_WEEKDAY.sub(r"\1", phrase)
     try:
-        parsed = dateparser.parse(phrase, languages=["en", "sv"], settings=settings)
+        parsed = dateparser.parse(spoken, languages=["en", "sv"], settings=settings)
     except (ValueError, OverflowError):
         parsed = None
-    if parsed is None:
+    if parsed is None or not _as_typed(phrase, parsed.date()):
         raise UsageError(f"I can't read the date `{phrase}`. Use {DATE_HELP}.")
+    if abs((parsed.date() - today).days) > MAX_YEARS * 366:
+        raise UsageError(
+            f"`{phrase}` is {parsed.date().isoformat()}, more than {MAX_YEARS} years away. "
+            f"Check the date; use {DATE_HELP}."
+        )
     return parsed.date()
+
+
+def _as_typed(phrase: str, parsed: date) -> bool:
+    """Day and month typed as numbers (`20/11`) must be read as typed, day first."""
+    numeric = DAY_MONTH.match(phrase)
+    return numeric is None or (int(numeric[1]), int(numeric[2])) == (parsed.day, parsed.month)
 
 
 def check_length(label: str, value: str, limit: int) -> None:

@@ -1,0 +1,180 @@
+"""`kam-bot shell`: type `/kam …` as any user in any channel, the embedded default adapter."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TextIO
+
+from bot.console.forms import Values, complete_form
+from bot.console.render import plain, render_reply
+from bot.console.terminal import Abandoned, Terminal
+from handlers.commands import handle
+from handlers.model import FieldErrors, Form, Outcome, Reply, Request
+from storage.store import Store
+
+Clock = Callable[[], datetime]
+PLATFORM, WORKSPACE = "console", "local"
+DEFAULT_USER, DEFAULT_CHANNEL = "you", "#kam-demo"
+COMMAND = re.compile(r"/kam(?:\s+(?P<text>.*))?", re.DOTALL)
+TYPED_MENTION = re.compile(r"(?<![<\w@])@([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)")
+USER_NAME = re.compile(r"(?:<@|@)?(?P<name>[A-Za-z0-9._-]{1,64})>?")
+CHANNEL_NAME = re.compile(r"#?(?P<name>[\w.-]{1,63})")
+
+WELCOME = """\
+kam-bot console: type the same /kam commands as in Slack.
+You are @{user} in {channel}. To start:
+  /kam account create Acme Group
+  /kam help
+Switch who you are with `:as alice` and where you are with `:in #kam-acme`.
+`:help` lists the console commands, `:quit` (or Ctrl-D) leaves."""
+CONSOLE_HELP = """\
+Console commands:
+  :as alice       act as @alice
+  :in #kam-acme   go to channel #kam-acme
+  :help           this list
+  :quit           leave (Ctrl-D works too)
+Mention people as @alice. In a form, Enter keeps the value in [brackets], - clears it,
+and Ctrl-D abandons the form."""
+HINT = "Commands start with /kam, e.g. `/kam help`; `:help` lists the console's own commands."
+
+
+def run_shell(
+    store: Store,
+    source: TextIO | None = None,
+    sink: TextIO | None = None,
+    clock: Clock | None = None,
+) -> None:
+    """Run the console until `:quit` or the end of the input; piped input is echoed."""
+    source = source or _lenient(sys.stdin)
+    sink = sink or _lenient(sys.stdout)
+    terminal = Terminal(source, sink, echo=not source.isatty())
+    Console(store, terminal, clock or _utc_now).run()
+
+
+@dataclass
+class Console:
+    """Who the person is acting as and where; every line they type goes through `handle`."""
+
+    store: Store
+    terminal: Terminal
+    clock: Clock
+    user: str = DEFAULT_USER
+    channel: str = DEFAULT_CHANNEL
+
+    def run(self) -> None:
+        self.terminal.say(WELCOME.format(user=self.user, channel=self.channel))
+        try:
+            while (line := self.terminal.ask(f"\n@{self.user} in {self.channel}> ")) is not None:
+                if not self.dispatch(line.strip()):
+                    break
+        except KeyboardInterrupt:
+            self.terminal.say()
+        self.terminal.say("Bye.")
+
+    def dispatch(self, line: str) -> bool:
+        """Act on one typed line; False when the person asked to leave."""
+        command = COMMAND.fullmatch(line)
+        if command:
+            self.show(self.send(text=_mentions(command["text"] or "")))
+        elif line.startswith(":"):
+            return self.console_command(*line[1:].split(None, 1))
+        elif line:
+            self.terminal.say(HINT)
+        return True
+
+    def console_command(self, name: str = "", argument: str = "") -> bool:
+        if name in ("quit", "q", "exit"):
+            return False
+        if name == "as":
+            self.act_as(argument.strip())
+        elif name == "in":
+            self.go_to(argument.strip())
+        elif name == "help":
+            self.terminal.say(CONSOLE_HELP)
+        else:
+            self.terminal.say(f"I don't know `:{name}`. Try `:as alice`, `:in #kam-acme`, `:help`.")
+        return True
+
+    def act_as(self, who: str) -> None:
+        typed = USER_NAME.fullmatch(who)
+        if typed is None:
+            self.terminal.say("Say who to be, e.g. `:as alice` (letters, digits, . _ -).")
+            return
+        self.user = typed["name"]
+        self.terminal.say(f"You are now @{self.user}.")
+
+    def go_to(self, where: str) -> None:
+        typed = CHANNEL_NAME.fullmatch(where)
+        if typed is None:
+            self.terminal.say("Say which channel, e.g. `:in #kam-acme` (letters, digits, . _ -).")
+            return
+        self.channel = "#" + typed["name"]
+        now = self.clock()
+        workspace = self.store.workspace_id(PLATFORM, WORKSPACE, now)
+        account = self.store.account_for_channel(workspace, self.channel)
+        if account is None:
+            self.terminal.say(
+                f"You are now in {self.channel}, which has no key account yet. "
+                "Create one with `/kam account create <customer name>`."
+            )
+        else:
+            self.terminal.say(f"You are now in {self.channel}, the {account.name} channel.")
+
+    def send(
+        self, text: str = "", form: Form | None = None, values: Values | None = None
+    ) -> Outcome:
+        """One neutral request, typed or submitted, through the core's one entry point."""
+        request = Request(
+            platform=PLATFORM,
+            workspace=WORKSPACE,
+            channel=self.channel,
+            user=self.user,
+            received_at=self.clock(),
+            text=text,
+            form_id=form.id if form else "",
+            values=dict(values or {}),
+            state=dict(form.state) if form else {},
+        )
+        return handle(request, self.store)
+
+    def show(self, outcome: Outcome) -> None:
+        if isinstance(outcome, Reply):
+            self.terminal.say(render_reply(outcome, self.channel))
+        elif isinstance(outcome, FieldErrors):
+            for field, error in outcome.errors.items():
+                self.terminal.say(f"{field}: {plain(error)}")
+        else:
+            self.fill(outcome)
+
+    def fill(self, form: Form) -> None:
+        """Ask the form's fields; abandoning it changes nothing."""
+        today = self.clock().date()
+        try:
+            outcome = complete_form(
+                form, self.terminal, today, lambda values: self.send(form=form, values=values)
+            )
+        except Abandoned:
+            self.terminal.say("Form abandoned; nothing was sent.")
+            return
+        self.show(outcome)
+
+
+def _mentions(text: str) -> str:
+    """Typed `@alice` becomes the neutral mention `<@alice>`, as Slack escapes it."""
+    return TYPED_MENTION.sub(r"<@\1>", text)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _lenient(stream: TextIO) -> TextIO:
+    """Undecodable or unprintable characters become replacement marks instead of crashing."""
+    if isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(errors="replace")
+    return stream

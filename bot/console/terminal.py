@@ -1,0 +1,44 @@
+"""Line input and text output, injectable so tests type into the console like a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TextIO
+
+
+class Abandoned(Exception):
+    """The input ended in the middle of a form."""
+
+
+@dataclass
+class Terminal:
+    """Writes a prompt, reads one line; echoes it when the input is not a person at a keyboard."""
+
+    source: TextIO
+    sink: TextIO
+    echo: bool = False
+
+    def say(self, text: str = "") -> None:
+        self.sink.write(text + "\n")
+        self.sink.flush()
+
+    def ask(self, prompt: str) -> str | None:
+        """The next line without its newline, or None when the input has ended."""
+        self.sink.write(prompt)
+        self.sink.flush()
+        line = self.source.readline()
+        if not line:
+            if self.echo:
+                self.say()
+            return None
+        line = line.rstrip("\r\n")
+        if self.echo:
+            self.say(line)
+        return line
+
+    def need(self, prompt: str) -> str:
+        """A line inside a form, where the input ending abandons the form."""
+        line = self.ask(prompt)
+        if line is None:
+            raise Abandoned
+        return line
