@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 
 from handlers.model import Block, Context, Fields, Header, Reply, Section, Visibility
 
@@ -21,7 +23,8 @@ def render_reply(reply: Reply, channel: str) -> str:
     where = f"{channel} (everyone):" if reply.visibility is Visibility.CHANNEL else "only you:"
     lines: list[str] = []
     previous: list[str] = []
-    for block in map(_block, reply.blocks):
+    pressed = itertools.count(1)
+    for block in (_block(block, pressed) for block in reply.blocks):
         if previous and max(len(previous), len(block)) > 1:
             lines.append("")
         lines.extend(block)
@@ -31,7 +34,7 @@ def render_reply(reply: Reply, channel: str) -> str:
     return "\n".join([where, *(INDENT + line if line else "" for line in lines)])
 
 
-def _block(block: Block) -> list[str]:
+def _block(block: Block, pressed: Iterator[int]) -> list[str]:
     if isinstance(block, Header):
         title = plain(block.text)
         return [title, "─" * min(len(title), 60)]
@@ -41,7 +44,7 @@ def _block(block: Block) -> list[str]:
         return [line for label, value in block.pairs for line in _pair(label, value)]
     if isinstance(block, Context):
         return [f"· {line}" for line in plain(block.text).splitlines()]
-    return [" ".join(f"[{plain(button.label)}]" for button in block.buttons)]
+    return [" ".join(f"[{next(pressed)}: {plain(b.label)}]" for b in block.buttons)]
 
 
 def _pair(label: str, value: str) -> list[str]:

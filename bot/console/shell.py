@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TextIO
 
+from bot.console.delivery import ConsoleDeliverer, as_text
 from bot.console.forms import Values, complete_form
 from bot.console.render import plain, render_reply
 from bot.console.terminal import Abandoned, Terminal
 from handlers.commands import handle
-from handlers.model import FieldErrors, Form, Outcome, Reply, Request
+from handlers.model import Actions, Button, FieldErrors, Form, Outcome, Reply, Request
+from scheduler.jobs import start_scheduler
 from storage.store import Store
 
 Clock = Callable[[], datetime]
@@ -36,6 +39,7 @@ CONSOLE_HELP = """\
 Console commands:
   :as alice       act as @alice
   :in #kam-acme   go to channel #kam-acme
+  :press 1        press button 1 of the latest message
   :help           this list
   :quit           leave (Ctrl-D works too)
 Mention people as @alice. In a form, Enter keeps the value in [brackets], - clears it,
@@ -48,12 +52,31 @@ def run_shell(
     source: TextIO | None = None,
     sink: TextIO | None = None,
     clock: Clock | None = None,
+    *,
+    live: bool = False,
 ) -> None:
-    """Run the console until `:quit` or the end of the input; piped input is echoed."""
+    """Run the console until `:quit` or the end of the input; piped input is echoed.
+
+    `live` runs the scheduler beside it, so reminders appear as they are delivered.
+    """
     source = source or _lenient(sys.stdin)
     sink = sink or _lenient(sys.stdout)
     terminal = Terminal(source, sink, echo=not source.isatty())
-    Console(store, terminal, clock or _utc_now).run()
+    console = Console(store, terminal, clock or _utc_now)
+    if live:
+        asyncio.run(_with_scheduler(console))
+    else:
+        console.run()
+
+
+async def _with_scheduler(console: Console) -> None:
+    """The scheduler on this event loop; the console reads its lines in a worker thread."""
+    deliverer = ConsoleDeliverer(console.delivered)
+    scheduler = start_scheduler(console.store, {PLATFORM: deliverer}, console.clock)
+    try:
+        await asyncio.to_thread(console.run)
+    finally:
+        scheduler.shutdown(wait=False)
 
 
 @dataclass
@@ -65,6 +88,7 @@ class Console:
     clock: Clock
     user: str = DEFAULT_USER
     channel: str = DEFAULT_CHANNEL
+    buttons: list[Button] = field(default_factory=list)
 
     def run(self) -> None:
         self.terminal.say(WELCOME.format(user=self.user, channel=self.channel))
@@ -96,6 +120,8 @@ class Console:
             self.go_to(argument.strip())
         elif name == "help":
             self.terminal.say(CONSOLE_HELP)
+        elif name == "press":
+            self.press(argument.strip())
         else:
             self.terminal.say(f"I don't know `:{name}`. Try `:as alice`, `:in #kam-acme`, `:help`.")
         return True
@@ -126,7 +152,12 @@ class Console:
             self.terminal.say(f"You are now in {self.channel}, the {account.name} channel.")
 
     def send(
-        self, text: str = "", form: Form | None = None, values: Values | None = None
+        self,
+        text: str = "",
+        form: Form | None = None,
+        values: Values | None = None,
+        action: str = "",
+        action_value: str = "",
     ) -> Outcome:
         """One neutral request, typed or submitted, through the core's one entry point."""
         request = Request(
@@ -139,11 +170,27 @@ class Console:
             form_id=form.id if form else "",
             values=dict(values or {}),
             state=dict(form.state) if form else {},
+            action=action,
+            action_value=action_value,
         )
         return handle(request, self.store)
 
+    def delivered(self, reply: Reply, target: str) -> None:
+        """A message the bot posted on its own; its buttons become the ones `:press` presses."""
+        self.buttons = _buttons(reply)
+        self.terminal.say("\n" + as_text(reply, target))
+
+    def press(self, number: str) -> None:
+        """Press a numbered button of the latest message, as a click would in Slack."""
+        if not number.isdigit() or not 1 <= int(number) <= len(self.buttons):
+            self.terminal.say("Press a button of the latest reminder by its number: `:press 1`.")
+            return
+        button = self.buttons[int(number) - 1]
+        self.show(self.send(action=button.action, action_value=button.value))
+
     def show(self, outcome: Outcome) -> None:
         if isinstance(outcome, Reply):
+            self.buttons = _buttons(outcome) or self.buttons
             self.terminal.say(render_reply(outcome, self.channel))
         elif isinstance(outcome, FieldErrors):
             for field, error in outcome.errors.items():
@@ -162,6 +209,12 @@ class Console:
             self.terminal.say("Form abandoned; nothing was sent.")
             return
         self.show(outcome)
+
+
+def _buttons(reply: Reply) -> list[Button]:
+    return [
+        button for block in reply.blocks if isinstance(block, Actions) for button in block.buttons
+    ]
 
 
 def _mentions(text: str) -> str:

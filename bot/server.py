@@ -1,0 +1,70 @@
+"""The one aiohttp process: Slack at `/slack/events` (or over Socket Mode) and `/healthz`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from functools import partial
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+
+from bot.settings import Settings
+from bot.slack.app import ACK_WITHIN, slack_app, utc_now
+from bot.slack.listeners import Clock
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+STORE = web.AppKey("store", Store)
+BOLT = web.AppKey("bolt", AsyncApp)
+
+
+def build_app(
+    settings: Settings, store: Store, *, clock: Clock = utc_now, ack_within: float = ACK_WITHIN
+) -> web.Application:
+    """Slack is mounted only when credentials are set; Socket Mode replaces the HTTP route."""
+    app = web.Application()
+    app[STORE] = store
+    app.router.add_get("/healthz", healthz)
+    if not settings.has_slack:
+        log.info("no Slack credentials: serving /healthz only")
+        return app
+    app[BOLT] = slack_app(settings, store, clock=clock, ack_within=ack_within)
+    if settings.slack_app_token:
+        app.cleanup_ctx.append(partial(_socket_mode, settings.slack_app_token))
+    else:
+        app.router.add_post("/slack/events", slack_events)
+    return app
+
+
+def serve(settings: Settings, store: Store) -> None:
+    """`kam-bot serve`: run until interrupted."""
+    web.run_app(build_app(settings, store), port=settings.port)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """200 when the database answers, so a load balancer stops sending to a broken replica."""
+    try:
+        await asyncio.to_thread(request.app[STORE].ping)
+    except Exception:
+        log.exception("health check: the database does not answer")
+        return web.json_response({"database": "unreachable"}, status=503)
+    return web.json_response({"database": "ok"})
+
+
+async def slack_events(request: web.Request) -> web.Response:
+    """Slash commands, interactivity and events on one URL; Bolt verifies the signature."""
+    bolt_request = await to_bolt_request(request)
+    return await to_aiohttp_response(await request.app[BOLT].async_dispatch(bolt_request))
+
+
+async def _socket_mode(app_token: str, app: web.Application) -> AsyncIterator[None]:
+    """Slack over a WebSocket for the server's lifetime; /healthz stays on HTTP."""
+    handler = AsyncSocketModeHandler(app[BOLT], app_token)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    yield
+    await handler.close_async()  # type: ignore[no-untyped-call]

@@ -1,0 +1,49 @@
+"""Slack payloads as neutral requests: a `/kam` slash command or a submitted modal."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from bot.slack.modals import submitted_values
+from bot.slack.text import from_slack
+from handlers.model import Request
+
+PLATFORM = "slack"
+
+
+def slash_request(command: dict[str, Any], now: datetime) -> Request:
+    """The command's text with Slack's escaping undone; mentions arrive as `<@ID>`."""
+    return Request(
+        platform=PLATFORM,
+        workspace=command["team_id"],
+        channel=command["channel_id"],
+        user=command["user_id"],
+        received_at=now,
+        text=from_slack(command.get("text") or ""),
+    )
+
+
+def submission_request(body: dict[str, Any], now: datetime) -> Request:
+    """The channel is left empty: the core reads it from the form's own state."""
+    view, user = body["view"], body["user"]
+    return Request(
+        platform=PLATFORM,
+        workspace=(body.get("team") or {}).get("id") or user.get("team_id", ""),
+        channel="",
+        user=user["id"],
+        received_at=now,
+        form_id=view["callback_id"],
+        values=submitted_values(view["state"]["values"]),
+        state=_state(view.get("private_metadata") or ""),
+    )
+
+
+def _state(metadata: str) -> dict[str, str]:
+    """Our own JSON back from private_metadata; anything else is no state at all."""
+    try:
+        state = json.loads(metadata)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in state.items()} if isinstance(state, dict) else {}

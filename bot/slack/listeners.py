@@ -1,0 +1,116 @@
+"""The two Slack listeners: ack within Slack's 3 seconds, then deliver what the core decided."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.clients import webhook_client
+from bot.slack.incoming import slash_request, submission_request
+from bot.slack.messages import message, response_type
+from bot.slack.modals import modal
+from handlers.commands import handle
+from handlers.model import FieldErrors, Form, Outcome, Reply, Request, Section, Visibility
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+WORKING = "Working on it…"
+
+
+@dataclass(frozen=True)
+class Listeners:
+    """Runs the core off the event loop; what it has not answered within `ack_within` follows."""
+
+    store: Store
+    clock: Clock
+    ack_within: float
+
+    async def command(self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
+        """`/kam …`: a reply rides on the ack; a form opens from the trigger_id."""
+        request = slash_request(command, self.clock())
+        work = self._start(request)
+        outcome = await _within(work, self.ack_within)
+        if isinstance(outcome, Reply | FieldErrors):
+            reply = _as_reply(outcome)
+            await ack(response_type=response_type(reply), **message(reply))
+            return
+        if outcome is None:
+            await ack(response_type="ephemeral", text=WORKING)
+            outcome = await work
+        else:
+            await ack()
+        if isinstance(outcome, Form):
+            await _open(client, command, outcome, request.text)
+        else:
+            await _respond(command["response_url"], _as_reply(outcome))
+
+    async def submission(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        """A submitted modal: field errors and a next form answer in the ack, the rest is posted."""
+        request = submission_request(body, self.clock())
+        work = self._start(request)
+        outcome = await _within(work, self.ack_within)
+        if isinstance(outcome, FieldErrors):
+            await ack(response_action="errors", errors=outcome.errors)
+            return
+        if isinstance(outcome, Form):
+            await ack(response_action="update", view=modal(outcome))
+            return
+        await ack()
+        reply = _as_reply(outcome or await work)
+        await _post(client, request.state.get("channel", ""), request.user, reply)
+
+    def _start(self, request: Request) -> asyncio.Task[Outcome]:
+        """The handler's thread runs to the end even when the ack has to go first."""
+        return asyncio.ensure_future(asyncio.to_thread(handle, request, self.store))
+
+
+async def _within(work: asyncio.Task[Outcome], seconds: float) -> Outcome | None:
+    done, _ = await asyncio.wait({work}, timeout=seconds)
+    return work.result() if done else None
+
+
+def _as_reply(outcome: Outcome) -> Reply:
+    """What to say where the outcome can no longer be shown in its own way."""
+    if isinstance(outcome, Reply):
+        return outcome
+    if isinstance(outcome, FieldErrors):
+        text = "\n".join(f"*{field}*: {error}" for field, error in outcome.errors.items())
+    else:
+        text = "That needs a form, and Slack allows no new one here. Run the command again."
+    return Reply(summary=text, blocks=(Section(text),))
+
+
+async def _open(client: AsyncWebClient, command: dict[str, Any], form: Form, typed: str) -> None:
+    """Open the modal; if Slack refuses (an expired trigger_id), tell the caller what to do."""
+    try:
+        await client.views_open(trigger_id=command["trigger_id"], view=modal(form))
+    except SlackApiError as refused:
+        log.warning("views.open failed for %s: %s", form.id, refused.response.get("error"))
+        text = f"I couldn't open the form in time. Please run `/kam {typed}` again."
+        await _respond(command["response_url"], Reply(summary=text, blocks=(Section(text),)))
+
+
+async def _respond(response_url: str, reply: Reply) -> None:
+    """A late answer to a slash command, through the response_url Slack gave with it."""
+    body = {"response_type": response_type(reply), **message(reply)}
+    response = await webhook_client(response_url).send_dict(body)
+    if response.status_code != 200:
+        log.error("response_url refused a reply: %s %s", response.status_code, response.body)
+
+
+async def _post(client: AsyncWebClient, channel: str, user: str, reply: Reply) -> None:
+    """A channel reply goes to the channel, a personal one to the caller only."""
+    if reply.visibility is Visibility.CHANNEL or not channel:
+        await client.chat_postMessage(channel=channel or user, **message(reply))
+    else:
+        await client.chat_postEphemeral(channel=channel, user=user, **message(reply))

@@ -1,0 +1,76 @@
+"""The server around the Slack adapter: health, slow answers, and running without Slack."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import Engine, create_engine
+
+from bot.server import build_app
+from bot.settings import Settings
+from storage.models import Account
+from storage.store import Store
+from tests.slack_harness import ALICE, ClientFactory, ServerFactory, Slack, seen, start_slack
+
+pytest_plugins = ("tests.slack_fixtures",)
+
+
+class HeldStore(Store):
+    """A database that answers only once the test lets it, as a slow one would."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self.go = threading.Event()
+
+    def account_for_channel(self, workspace_id: int, channel: str) -> Account | None:
+        self.go.wait(timeout=10)
+        return super().account_for_channel(workspace_id, channel)
+
+
+async def test_health_is_ok_while_the_database_answers(slack: Slack) -> None:
+    response = await slack.client.get("/healthz")
+    assert response.status == 200
+
+
+async def test_health_fails_when_the_database_does_not_answer(
+    aiohttp_client: ClientFactory,
+) -> None:
+    gone = Store(create_engine("sqlite:////nonexistent/folder/kam.sqlite3"))
+    client = await aiohttp_client(build_app(Settings(_env_file=None, slack_bot_token=""), gone))
+    assert (await client.get("/healthz")).status == 503
+
+
+async def test_without_slack_credentials_only_health_is_served(
+    aiohttp_client: ClientFactory, store: Store
+) -> None:
+    client = await aiohttp_client(build_app(Settings(_env_file=None, slack_bot_token=""), store))
+    assert (await client.get("/healthz")).status == 200
+    assert (await client.post("/slack/events", data="")).status == 404
+
+
+async def test_a_slow_answer_is_acknowledged_first_and_follows(
+    slack: Slack, store: Store, aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    await slack.slash("/kam account create Acme Group", user=ALICE)
+    held = HeldStore(store.engine)
+    slow = await start_slack(held, aiohttp_client, aiohttp_server, ack_within=0.05)
+    answer = await slow.slash("/kam account", user=ALICE)
+    assert answer == {"response_type": "ephemeral", "text": "Working on it…"}
+    held.go.set()
+    late = await slow.late_answer()
+    assert late["response_type"] == "ephemeral"
+    assert "Acme Group" in seen(late)
+
+
+async def test_socket_mode_carries_commands_and_forms_with_health_on_http(
+    store: Store, aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    slack = await start_slack(store, aiohttp_client, aiohttp_server, socket_mode=True)
+    assert (await slack.client.get("/healthz")).status == 200
+    assert (await slack.client.post("/slack/events", data="")).status == 404
+    created = await slack.slash("/kam account create Acme Group", user=ALICE)
+    assert "*Acme Group* is now a key account" in seen(created)
+    await slack.slash("/kam log-meeting strategic", user=ALICE)
+    await slack.submit(await slack.opened_form(), user=ALICE, notes="Signed the framework")
+    [posted] = await slack.fake.wait_for("chat.postMessage")
+    assert "*Strategic meeting* with Acme Group on 2026-11-27" in seen(posted)
