@@ -74,7 +74,7 @@ def show_cadence(request: Request, store: Store) -> Reply:
 
 
 def _kind_line(facts: PlanningFacts, kind: MeetingKind, today: date) -> str:
-    rhythm = planning.cadence_of(facts, kind)
+    rhythm = planning.cadence_of(kind, facts.cadences.get(kind.value))
     name = kind.value.capitalize()
     if rhythm is None:
         return f"*{name}* · off (no reminders)"

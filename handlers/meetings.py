@@ -209,16 +209,14 @@ def _action_items(text: str, today: date) -> tuple[tuple[NewActionItem, ...], st
 def _store_and_confirm(
     store: Store, workspace: int, account: Account, new: NewMeeting, today: date
 ) -> Reply:
-    meeting, created = store.log_meeting(workspace, account.id, new)
-    if not created:
+    logged = store.log_meeting(workspace, account.id, new)
+    meeting = logged.meeting
+    if not logged.created:
         text = f"This {meeting.kind} meeting of {meeting.held_on.isoformat()} is already logged."
         return Reply(summary=text, blocks=(Section(text),))
-    planning.replan(store, account.id, new.logged_at, [new.kind])
-    facts = store.planning_facts(account.id)
-    assert facts is not None
-    return _confirmation(
-        account, meeting, planning.meeting_due_on(facts, MeetingKind(new.kind)), today
-    )
+    kind = MeetingKind(new.kind)
+    due = planning.due_on(kind, logged.own_cadence, logged.last_held, account.created_at.date())
+    return _confirmation(account, meeting, due, today)
 
 
 def _confirmation(account: Account, meeting: Meeting, due: date | None, today: date) -> Reply:

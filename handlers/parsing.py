@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 
@@ -84,8 +85,12 @@ def past_date(phrase: str, today: date) -> date:
     return held
 
 
+@functools.lru_cache(maxsize=4096)
 def read_date(phrase: str, today: date, prefer: str) -> date:
-    """Any date phrase dateparser understands, relative to `today`, within ten years of it."""
+    """Any date phrase dateparser understands, relative to `today`, within ten years of it.
+
+    Cached: the same words on the same day mean the same date, and dateparser is slow.
+    """
     settings = {
         "PREFER_DATES_FROM": prefer,
         "RELATIVE_BASE": datetime(today.year, today.month, today.day, 12),

@@ -38,18 +38,29 @@ def calendar_of(facts: PlanningFacts) -> WorkCalendar:
     return WorkCalendar(facts.account.timezone, facts.account.country)
 
 
-def cadence_of(facts: PlanningFacts, kind: MeetingKind) -> Cadence | None:
-    """The account's cadence for `kind`: its own override, else the default; None when off."""
-    if kind.value not in facts.cadences:
+def cadence_of(kind: MeetingKind, own: tuple[int, int] | None) -> Cadence | None:
+    """The account's cadence for `kind`: its own (months, weeks), else the default; None = off."""
+    if own is None:
         return DEFAULT_CADENCE[kind]
-    months, weeks = facts.cadences[kind.value]
+    months, weeks = own
     return Cadence(months=months, weeks=weeks) if months or weeks else None
 
 
+def due_on(
+    kind: MeetingKind, own: tuple[int, int] | None, last_held: date | None, created_on: date
+) -> date | None:
+    """When `kind` is next due under the account's cadence; None when its cadence is off."""
+    cadence = cadence_of(kind, own)
+    return None if cadence is None else meeting_due(cadence, last_held, created_on)
+
+
 def meeting_due_on(facts: PlanningFacts, kind: MeetingKind) -> date | None:
-    cadence = cadence_of(facts, kind)
-    created_on = facts.account.created_at.date()
-    return None if cadence is None else meeting_due(cadence, facts.last_held.get(kind), created_on)
+    return due_on(
+        kind,
+        facts.cadences.get(kind.value),
+        facts.last_held.get(kind),
+        facts.account.created_at.date(),
+    )
 
 
 def revision_due_on(facts: PlanningFacts) -> date:
@@ -95,11 +106,15 @@ def replan(
 
 
 def replan_due(store: Store, now: datetime) -> int:
-    """Replan items whose steps ran out or were missed while the bot was down."""
+    """Replan items whose facts changed, whose steps ran out, or that were missed while down."""
+    requests = schedule.replan_requests(store.engine)
+    for account_id, subject, requested_at in requests:
+        replan(store, account_id, now, [subject])
+        schedule.done_replanning(store.engine, account_id, subject, requested_at)
     items = schedule.items_to_replan(store.engine, now - WINDOW)
     for account_id, subject in items:
         replan(store, account_id, now, [subject])
-    return len(items)
+    return len(requests) + len(items)
 
 
 def still_to_come(

@@ -209,6 +209,20 @@ class ReminderStep(Base):
     queued: Mapped[bool] = mapped_column(default=False)
 
 
+class ReplanRequest(Base):
+    """An item whose facts changed (a meeting was logged); the next tick replans it.
+
+    Logging a meeting only writes this row, in the same transaction, so the request stays fast
+    and a crash before the replan cannot leave a resolved item nagging.
+    """
+
+    __tablename__ = "replan_request"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(16), primary_key=True)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class ReminderSnooze(Base):
     """Someone asked to hear about one due item again later; the cadence itself is unchanged."""
 

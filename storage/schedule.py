@@ -31,7 +31,14 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.models import Account, ChannelBinding, OutboxMessage, ReminderSnooze, ReminderStep
+from storage.models import (
+    Account,
+    ChannelBinding,
+    OutboxMessage,
+    ReminderSnooze,
+    ReminderStep,
+    ReplanRequest,
+)
 
 SWEEP_LOCK = 0x6B616D  # "kam": one advisory lock id for every planner and sweep
 
@@ -130,6 +137,39 @@ def open_due_on(engine: Engine, account_id: int, subject: str) -> date | None:
     )
     with Session(engine) as session:
         return session.scalar(query)
+
+
+def request_replan(session: Session, account_id: int, subject: str, now: datetime) -> None:
+    """Ask the next tick to replan an item, inside the caller's transaction."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(ReplanRequest).values(
+        account_id=account_id, subject=subject, requested_at=now
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["account_id", "subject"], set_={"requested_at": now}
+        )
+    )
+
+
+def replan_requests(engine: Engine) -> list[tuple[int, str, datetime]]:
+    with Session(engine) as session:
+        return [
+            (row.account_id, row.subject, row.requested_at)
+            for row in session.scalars(select(ReplanRequest))
+        ]
+
+
+def done_replanning(engine: Engine, account_id: int, subject: str, requested_at: datetime) -> None:
+    """Forget a request once replanned, unless a newer one came in meanwhile."""
+    with Session(engine) as session, session.begin():
+        session.execute(
+            delete(ReplanRequest).where(
+                ReplanRequest.account_id == account_id,
+                ReplanRequest.subject == subject,
+                ReplanRequest.requested_at <= requested_at,
+            )
+        )
 
 
 def sweep(engine: Engine, now: datetime, oldest: datetime) -> int:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Engine, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload, sessionmaker
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload, sessionmaker
 from sqlalchemy.sql.base import ExecutableOption
 
+from storage.group_commit import GroupCommit
 from storage.models import (
     Account,
     ActionItem,
@@ -21,6 +26,7 @@ from storage.models import (
     TeamMember,
     Workspace,
 )
+from storage.schedule import request_replan
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,16 @@ class PlanningFacts:
     last_held: dict[str, date]
     cadences: dict[str, tuple[int, int]]
     last_revision: date | None
+
+
+@dataclass(frozen=True)
+class Logged:
+    """A logged meeting, whether this call created it, and what its kind's next due depends on."""
+
+    meeting: Meeting
+    created: bool
+    last_held: date | None = None
+    own_cadence: tuple[int, int] | None = None
 
 
 class AlreadyExists(Exception):
@@ -61,6 +77,9 @@ class NewMeeting:
     submission_key: str | None = None
 
 
+ACCOUNT_TTL = 2.0
+
+
 class Store:
     """Domain operations over one database; every method is scoped to a workspace or account."""
 
@@ -68,6 +87,17 @@ class Store:
         self.engine = engine
         self._session = sessionmaker(engine, expire_on_commit=False)
         self._workspace_ids: dict[tuple[str, str], int] = {}
+        self._accounts: dict[tuple[int, str], tuple[float, Account | None]] = {}
+        writer = threading.Lock()
+        self._one_writer = writer if engine.dialect.name == "sqlite" else nullcontext()
+        self._together = GroupCommit(self._session, writer)
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """A write transaction; on SQLite, this process's writers queue here rather than
+        sleep in SQLite's busy handler, which keeps latency even under load."""
+        with self._one_writer, self._session.begin() as session:
+            yield session
 
     def ping(self) -> None:
         """Raise unless the database answers."""
@@ -89,7 +119,7 @@ class Store:
             return found
         workspace = Workspace(platform=platform, external_id=external_id, created_at=now)
         try:
-            with self._session.begin() as session:
+            with self._writing() as session:
                 session.add(workspace)
         except IntegrityError:
             with self._session() as session:
@@ -97,15 +127,28 @@ class Store:
         return workspace.id
 
     def account_for_channel(self, workspace_id: int, channel: str) -> Account | None:
-        """The account bound to a channel, with its team loaded."""
+        """The account bound to a channel, with its team; cached for `ACCOUNT_TTL` seconds.
+
+        Every command starts with this lookup. This process forgets the cache on its own writes;
+        another replica's change to the team reaches it within `ACCOUNT_TTL`.
+        """
+        key, now = (workspace_id, channel), time.monotonic()
+        cached = self._accounts.get(key)
+        if cached is not None and now - cached[0] < ACCOUNT_TTL:
+            return cached[1]
+        found = self._account_for_channel(workspace_id, channel)
+        self._accounts[key] = (now, found)
+        return found
+
+    def _account_for_channel(self, workspace_id: int, channel: str) -> Account | None:
         query = (
             select(Account)
             .join(ChannelBinding)
             .where(ChannelBinding.workspace_id == workspace_id, ChannelBinding.channel == channel)
-            .options(selectinload(Account.members), selectinload(Account.channels))
+            .options(joinedload(Account.members), contains_eager(Account.channels))
         )
         with self._session() as session:
-            return session.scalar(query)
+            return session.scalars(query).unique().first()
 
     def create_account(
         self, workspace_id: int, channel: str, name: str, kam: str, timezone: str, now: datetime
@@ -116,8 +159,9 @@ class Store:
         )
         account.channels.append(ChannelBinding(workspace_id=workspace_id, channel=channel))
         account.members.append(TeamMember(user_id=kam, role="kam", added_by=kam, added_at=now))
+        self._accounts.clear()
         try:
-            with self._session.begin() as session:
+            with self._writing() as session:
                 session.add(account)
         except IntegrityError as error:
             raise AlreadyExists(name) from error
@@ -134,7 +178,8 @@ class Store:
         self, account_id: int, user_id: str, role: str, added_by: str, now: datetime
     ) -> bool:
         """Add a member or change their role; True when the person is new to the team."""
-        with self._session.begin() as session:
+        self._accounts.clear()
+        with self._writing() as session:
             member = session.scalar(
                 select(TeamMember).filter_by(account_id=account_id, user_id=user_id)
             )
@@ -154,7 +199,8 @@ class Store:
 
     def remove_member(self, account_id: int, user_id: str) -> bool:
         """Remove a member; False when they were not on the team."""
-        with self._session.begin() as session:
+        self._accounts.clear()
+        with self._writing() as session:
             member = session.scalar(
                 select(TeamMember).filter_by(account_id=account_id, user_id=user_id)
             )
@@ -163,10 +209,8 @@ class Store:
             session.delete(member)
             return True
 
-    def log_meeting(
-        self, workspace_id: int, account_id: int, new: NewMeeting
-    ) -> tuple[Meeting, bool]:
-        """Store a meeting; a repeated `submission_key` returns the first one and False."""
+    def log_meeting(self, workspace_id: int, account_id: int, new: NewMeeting) -> Logged:
+        """Store a meeting; a repeated `submission_key` returns the first one, not created."""
         meeting = Meeting(
             workspace_id=workspace_id,
             account_id=account_id,
@@ -187,14 +231,19 @@ class Store:
                 for n, item in enumerate(new.action_items)
             ],
         )
+
+        def store(session: Session) -> Logged:
+            session.add(meeting)
+            session.flush()
+            request_replan(session, account_id, new.kind, new.logged_at)
+            return Logged(meeting, True, *_kind_facts(session, account_id, new.kind))
+
         try:
-            with self._session.begin() as session:
-                session.add(meeting)
+            return self._together.run(store)
         except IntegrityError:
             if new.submission_key is None:
                 raise
-            return self._meeting_by_key(workspace_id, new.submission_key), False
-        return meeting, True
+            return Logged(self._meeting_by_key(workspace_id, new.submission_key), False)
 
     def _meeting_by_key(self, workspace_id: int, key: str) -> Meeting:
         query = select(Meeting).filter_by(workspace_id=workspace_id, submission_key=key)
@@ -235,6 +284,7 @@ class Store:
                 select(Account, Workspace.budget_month)
                 .join(Workspace, Workspace.id == Account.workspace_id)
                 .where(Account.id == account_id)
+                .options(selectinload(Account.channels))
             ).first()
             if found is None:
                 return None
@@ -258,7 +308,7 @@ class Store:
 
     def set_cadence(self, account_id: int, kind: str, months: int, weeks: int) -> None:
         """Override one kind's cadence; 0 months and 0 weeks turns its reminders off."""
-        with self._session.begin() as session:
+        with self._writing() as session:
             row = session.scalar(
                 select(CadenceOverride).filter_by(account_id=account_id, kind=kind)
             )
@@ -271,17 +321,18 @@ class Store:
 
     def reset_cadence(self, account_id: int, kind: str) -> None:
         """Back to the default cadence for one kind."""
-        with self._session.begin() as session:
+        with self._writing() as session:
             session.execute(delete(CadenceOverride).filter_by(account_id=account_id, kind=kind))
 
     def update_account(self, account_id: int, **changes: str | None) -> None:
         """Change account settings such as `timezone`, `country` or `paused_reason`."""
-        with self._session.begin() as session:
+        self._accounts.clear()
+        with self._writing() as session:
             session.execute(update(Account).where(Account.id == account_id).values(**changes))
 
     def set_budget_month(self, workspace_id: int, month: int) -> list[int]:
         """Set the workspace's budget month; returns its account ids, whose plans must move."""
-        with self._session.begin() as session:
+        with self._writing() as session:
             session.execute(
                 update(Workspace).where(Workspace.id == workspace_id).values(budget_month=month)
             )
@@ -295,7 +346,7 @@ class Store:
 
     def record_revision(self, account_id: int, by: str, at: datetime, note: str) -> PlanRevision:
         revision = PlanRevision(account_id=account_id, revised_by=by, revised_at=at, note=note)
-        with self._session.begin() as session:
+        with self._writing() as session:
             session.add(revision)
         return revision
 
@@ -313,6 +364,24 @@ class Store:
         """Every account that gets reminders, for a full replan."""
         with self._session() as session:
             return list(session.scalars(select(Account.id).order_by(Account.id)))
+
+
+def _kind_facts(
+    session: Session, account_id: int, kind: str
+) -> tuple[date | None, tuple[int, int] | None]:
+    """The last meeting of `kind` and the account's own cadence for it, in one round trip."""
+    last = select(func.max(Meeting.held_on)).where(
+        Meeting.account_id == account_id, Meeting.kind == kind
+    )
+    own = select(CadenceOverride).filter_by(account_id=account_id, kind=kind)
+    held, months, weeks = session.execute(
+        select(
+            last.scalar_subquery(),
+            own.with_only_columns(CadenceOverride.months).scalar_subquery(),
+            own.with_only_columns(CadenceOverride.weeks).scalar_subquery(),
+        )
+    ).one()
+    return held, None if months is None else (months, weeks)
 
 
 def _meeting_details() -> tuple[ExecutableOption, ...]:

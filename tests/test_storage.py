@@ -60,9 +60,10 @@ def test_a_submission_key_logs_one_meeting(store: Store) -> None:
         action_items=(NewActionItem("Send offer", "<@U2>", date(2026, 12, 1)),),
         submission_key="k1",
     )
-    first, created = store.log_meeting(workspace, account.id, new)
-    again, created_again = store.log_meeting(workspace, account.id, new)
-    assert (created, created_again) == (True, False)
+    first = store.log_meeting(workspace, account.id, new).meeting
+    repeated = store.log_meeting(workspace, account.id, new)
+    again = repeated.meeting
+    assert repeated.created is False
     assert again.id == first.id
     assert [a.user_id for a in again.attendees] == ["U1", "U2"]
     assert [(i.text, i.owner, i.due) for i in again.action_items] == [

@@ -1,8 +1,8 @@
-"""reminders, snoozes, cadence overrides, plan revisions, outbox
+"""reminders, snoozes, replan requests, cadence overrides, plan revisions, outbox
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 14:28:21.943925
+Create Date: 2026-11-27 14:48:28.308381
 """
 
 from collections.abc import Sequence
@@ -132,6 +132,16 @@ def upgrade() -> None:
             "ix_reminder_step_queued_send_at", ["queued", "send_at"], unique=False
         )
 
+    op.create_table(
+        "replan_request",
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("subject", sa.String(length=16), nullable=False),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["account.id"], name=op.f("fk_replan_request_account_id_account")
+        ),
+        sa.PrimaryKeyConstraint("account_id", "subject", name=op.f("pk_replan_request")),
+    )
     with op.batch_alter_table("account", schema=None) as batch_op:
         batch_op.add_column(sa.Column("country", sa.String(length=8), nullable=True))
         batch_op.add_column(sa.Column("paused_reason", sa.Text(), nullable=True))
@@ -150,6 +160,7 @@ def downgrade() -> None:
         batch_op.drop_column("paused_reason")
         batch_op.drop_column("country")
 
+    op.drop_table("replan_request")
     with op.batch_alter_table("reminder_step", schema=None) as batch_op:
         batch_op.drop_index("ix_reminder_step_queued_send_at")
 
