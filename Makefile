@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench lint
+.PHONY: run test bench bench-sweep lint
 
 $(INSTALLED): pyproject.toml
 	python3 -m venv $(VENV)
@@ -24,3 +24,6 @@ test: lint
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/slash_commands.py
+
+bench-sweep: $(INSTALLED)
+	.ci/with-postgres $(BIN)/python bench/sweep.py --accounts 10000 100000

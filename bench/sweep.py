@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import sweep_patched
 from sqlalchemy import Engine, create_engine, text
 from sweep_delivery import DeliveryResult, delivery_run
 from sweep_population import LAST_SWEEP_BEFORE, populate
@@ -53,6 +54,7 @@ class SweepResult:
     hand_mark: list[float]
     statements: list[float]
     same_rows: bool
+    patched: list[float]
 
     @property
     def sweep(self) -> float:
@@ -109,7 +111,7 @@ def measure(
     reset(engine, NOW, NOW - LAST_SWEEP_BEFORE)
     result = SweepResult(
         label, accounts, populated.steps, populated.open_steps, populate_seconds,
-        0, 0, [], [], [], [], [], True,
+        0, 0, [], [], [], [], [], True, [],
     )  # fmt: skip
     for round_ in range(rounds):
         hand = hand_written(engine, NOW, oldest)
@@ -129,6 +131,11 @@ def measure(
         result.items_due = len({tuple(key.split(":")[1:3]) for key in keys})
         result.statements = [statement.seconds for statement in recorder.statements]
         reset(engine, NOW, NOW - LAST_SWEEP_BEFORE)
+        started = time.perf_counter()
+        patched = sweep_patched.sweep(engine, NOW, oldest)
+        result.patched.append(time.perf_counter() - started)
+        result.same_rows &= outbox_keys(engine) == keys and patched == len(keys)
+        reset(engine, NOW, NOW - LAST_SWEEP_BEFORE)
         if show_plans and round_ == 0:
             print_plans(label, engine, recorder.statements)
     return result
@@ -146,7 +153,7 @@ def report_sweeps(results: list[SweepResult]) -> None:
     header = (
         f"{'database':<10} {'accounts':>8} {'steps':>9} {'load s':>7} {'due %':>6} {'rows':>6} "
         f"{'sweep s':>8} {'2nd s':>7} {'hand s':>7} {'ratio':>6} {'+mark s':>8} {'ratio':>6} "
-        f"{'µs/acct':>8} {'same':>5}  statements (s)"
+        f"{'µs/acct':>8} {'same':>5} {'patched s':>9}  statements (s)"
     )
     print(header)
     for r in results:
@@ -157,7 +164,7 @@ def report_sweeps(results: list[SweepResult]) -> None:
             f"{share:>6.1f} {r.rows:>6} {r.sweep:>8.3f} {statistics.median(r.second):>7.3f} "
             f"{r.hand:>7.3f} {r.sweep / r.hand:>6.2f} {r.hand_with_mark:>8.3f} "
             f"{r.sweep / r.hand_with_mark:>6.2f} {1e6 * r.sweep / r.accounts:>8.2f} "
-            f"{'yes' if r.same_rows else 'NO':>5}  {parts}"
+            f"{'yes' if r.same_rows else 'NO':>5} {statistics.median(r.patched):>9.3f}  {parts}"
         )
     verdicts(results)
 

@@ -8,6 +8,7 @@ query at a time would take longer than everything it is here to measure.
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -121,18 +122,22 @@ def load(engine: Engine, table: Table, rows: list[Row]) -> None:
         f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     )
     convert = [_sqlite_converter(value) for value in rows[0].values()]
-    with engine.begin() as connection:
-        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        connection.exec_driver_sql("PRAGMA synchronous=OFF")
-        connection.exec_driver_sql("PRAGMA cache_size=-500000")
+    # A connection of its own, so the loading pragmas never reach the pool the sweep uses.
+    connection = sqlite3.connect(str(engine.url.database))
+    try:
+        connection.execute("PRAGMA synchronous=OFF")
+        connection.execute("PRAGMA cache_size=-500000")
         for start in range(0, len(rows), CHUNK):
-            connection.exec_driver_sql(
+            connection.executemany(
                 sql,
                 [
                     tuple([f(v) for f, v in zip(convert, row.values(), strict=True)])
                     for row in rows[start : start + CHUNK]
                 ],
             )
+        connection.commit()
+    finally:
+        connection.close()
 
 
 def _copy(engine: Engine, table: str, columns: list[str], rows: list[Row]) -> None:

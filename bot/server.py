@@ -1,4 +1,5 @@
-"""The one aiohttp process: Slack at `/slack/events` (or over Socket Mode) and `/healthz`."""
+"""The one aiohttp process: Slack at `/slack/events` (or over Socket Mode), `/healthz`, and the
+scheduler that posts reminders on its own."""
 
 from __future__ import annotations
 
@@ -8,25 +9,40 @@ from collections.abc import AsyncIterator
 from functools import partial
 
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.settings import Settings
 from bot.slack.app import ACK_WITHIN, slack_app, utc_now
+from bot.slack.clients import delivery_client
+from bot.slack.delivery import SlackDeliverer
+from bot.slack.incoming import PLATFORM
 from bot.slack.listeners import Clock
+from scheduler.jobs import start_scheduler
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 
 STORE = web.AppKey("store", Store)
 BOLT = web.AppKey("bolt", AsyncApp)
+SCHEDULER = web.AppKey("scheduler", AsyncIOScheduler)
 
 
 def build_app(
-    settings: Settings, store: Store, *, clock: Clock = utc_now, ack_within: float = ACK_WITHIN
+    settings: Settings,
+    store: Store,
+    *,
+    clock: Clock = utc_now,
+    ack_within: float = ACK_WITHIN,
+    run_scheduler: bool = False,
 ) -> web.Application:
-    """Slack is mounted only when credentials are set; Socket Mode replaces the HTTP route."""
+    """Slack is mounted only when credentials are set; Socket Mode replaces the HTTP route.
+
+    `run_scheduler` delivers reminders through Slack for the server's lifetime; tests that drive
+    the scheduler themselves, one tick at a time, leave it off.
+    """
     app = web.Application()
     app[STORE] = store
     app.router.add_get("/healthz", healthz)
@@ -34,6 +50,8 @@ def build_app(
         log.info("no Slack credentials: serving /healthz only")
         return app
     app[BOLT] = slack_app(settings, store, clock=clock, ack_within=ack_within)
+    if run_scheduler:
+        app.cleanup_ctx.append(partial(_scheduler, settings, clock))
     if settings.slack_app_token:
         app.cleanup_ctx.append(partial(_socket_mode, settings.slack_app_token))
     else:
@@ -43,7 +61,7 @@ def build_app(
 
 def serve(settings: Settings, store: Store) -> None:
     """`kam-bot serve`: run until interrupted."""
-    web.run_app(build_app(settings, store), port=settings.port)
+    web.run_app(build_app(settings, store, run_scheduler=True), port=settings.port)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -68,3 +86,11 @@ async def _socket_mode(app_token: str, app: web.Application) -> AsyncIterator[No
     await handler.connect_async()  # type: ignore[no-untyped-call]
     yield
     await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+async def _scheduler(settings: Settings, clock: Clock, app: web.Application) -> AsyncIterator[None]:
+    """Ticks on the server's event loop from startup to cleanup."""
+    deliverer = SlackDeliverer(delivery_client(settings))
+    app[SCHEDULER] = start_scheduler(app[STORE], {PLATFORM: deliverer}, clock)
+    yield
+    app[SCHEDULER].shutdown(wait=False)

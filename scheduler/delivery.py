@@ -19,6 +19,7 @@ from typing import Protocol
 
 from handlers.model import Reply, Visibility
 from handlers.reminders import DueItem, paused_notice, reminder
+from scheduler.planning import SUBJECTS
 from storage import outbox
 from storage.outbox import Claimed
 from storage.store import Store
@@ -103,7 +104,15 @@ async def _deliver_group(
     first = group[0]
     pending = []
     for row in group:
-        found = await _already_posted(deliverer, row) if row.maybe_sent else None
+        if not row.maybe_sent:
+            pending.append(row)
+            continue
+        try:
+            found = await deliverer.find(row.workspace, row.target, row.id)
+        except Exception as error:
+            log.warning("could not check whether outbox row %s was posted", row.id, exc_info=True)
+            await _retry(store, [row], now, f"lookup failed: {error}", report, ambiguous=True)
+            continue
         if found is None:
             pending.append(row)
         else:
@@ -129,14 +138,6 @@ async def _deliver_group(
     else:
         await asyncio.to_thread(outbox.mark_sent, store.engine, ids, message_id, now)
         report.sent += len(ids)
-
-
-async def _already_posted(deliverer: Deliverer, row: Claimed) -> str | None:
-    try:
-        return await deliverer.find(row.workspace, row.target, row.id)
-    except Exception:
-        log.warning("could not check whether outbox row %s was posted", row.id, exc_info=True)
-        return None
 
 
 async def _retry(
@@ -211,11 +212,14 @@ def render(store: Store, rows: list[Claimed], now: datetime) -> Reply:
         facts = store.planning_facts(account_id)
         if facts is None:
             continue
-        items = [
-            DueItem(row.subject, row.due_on)
-            for row in reminders
-            if row.account_id == account_id and row.due_on is not None
-        ]
+        items = sorted(
+            (
+                DueItem(row.subject, row.due_on)
+                for row in reminders
+                if row.account_id == account_id and row.due_on is not None
+            ),
+            key=lambda item: SUBJECTS.index(item.subject),
+        )
         replies.append(reminder(facts, items, now, to_kam=rows[0].to_user))
     replies += [Reply(summary=row.body) for row in rows if row.topic == "notice"]
     if not replies:

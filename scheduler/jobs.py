@@ -40,6 +40,7 @@ class TickReport:
 
 async def tick(store: Store, deliverers: Mapping[str, Deliverer], now: datetime) -> TickReport:
     """Plan what ran out or was missed, queue what is due, deliver what is queued."""
+    now = now.astimezone(UTC)
     replanned = await asyncio.to_thread(planning.replan_due, store, now)
     queued = await asyncio.to_thread(schedule.sweep, store.engine, now, now - planning.WINDOW)
     delivery = await deliver(store, deliverers, now)
@@ -64,7 +65,7 @@ def start_scheduler(
     scheduler.add_job(
         run,
         IntervalTrigger(seconds=TICK_SECONDS, timezone=UTC),
-        next_run_time=clock(),
+        next_run_time=datetime.now(UTC),
         max_instances=1,
         coalesce=True,
         misfire_grace_time=TICK_SECONDS,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from scheduler.cadence import DEFAULT_CADENCE, Cadence
 from scheduler.calendar import WorkCalendar
@@ -74,6 +74,7 @@ def replan(
     store: Store, account_id: int, now: datetime, subjects: Iterable[str] = SUBJECTS
 ) -> None:
     """Recompute the planned steps of the given items of one account."""
+    now = now.astimezone(UTC)
     facts = store.planning_facts(account_id)
     if facts is None:
         return
@@ -100,7 +101,9 @@ def replan(
             snoozed_until: datetime | None,
             planned: list[PlannedStep] = planned,
         ) -> list[PlannedStep]:
-            return still_to_come(planned, now, last_queued_at, snoozed_until, calendar)
+            return still_to_come(
+                planned, now, last_queued_at, snoozed_until, calendar, facts.account.created_at
+            )
 
         schedule.plan_item(store.engine, account_id, subject, due, choose)
 
@@ -123,12 +126,14 @@ def still_to_come(
     last_queued_at: datetime | None,
     snoozed_until: datetime | None,
     calendar: WorkCalendar,
+    not_before: datetime,
 ) -> list[PlannedStep]:
     """The steps to store: future ones, plus one catch-up for a missed step, honouring a snooze.
 
     A missed step still inside today's sending window stays as it is (the sweep sends it now);
-    one older than that moves to the next working morning, unless a later step comes first or
-    the item was already reminded of since.
+    one older than that, or from before `not_before` (the account's creation: a new account is
+    not greeted with a burst of reminders), moves to the next working morning, unless a later
+    step comes first or the item was already reminded of since.
     """
     future = [step for step in steps if step.send_at > now]
     if snoozed_until is not None and snoozed_until > now:
@@ -137,7 +142,7 @@ def still_to_come(
     if not missed or (last_queued_at is not None and last_queued_at >= missed[-1].send_at):
         return future
     latest = missed[-1]
-    if latest.send_at > now - WINDOW:
+    if latest.send_at > max(now - WINDOW, not_before):
         return [latest, *future]
     slot = next_slot(calendar, now)
     if future and future[0].send_at <= slot:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
     Date,
     DateTime,
+    Dialect,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -25,6 +27,21 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware UTC instant on every database: SQLite hands datetimes back without a zone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class MeetingKind(StrEnum):
@@ -51,7 +68,7 @@ class Workspace(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     timezone: Mapped[str | None] = mapped_column(String(64))
     budget_month: Mapped[int] = mapped_column(default=9, server_default="9")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Account(Base):
@@ -66,7 +83,7 @@ class Account(Base):
     kam: Mapped[str] = mapped_column(String(64))
     timezone: Mapped[str] = mapped_column(String(64))
     country: Mapped[str | None] = mapped_column(String(8))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     paused_reason: Mapped[str | None] = mapped_column(Text)
 
     channels: Mapped[list[ChannelBinding]] = relationship(
@@ -102,7 +119,7 @@ class TeamMember(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(32))
     added_by: Mapped[str] = mapped_column(String(64))
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     account: Mapped[Account] = relationship(back_populates="members")
 
@@ -122,7 +139,7 @@ class Meeting(Base):
     kind: Mapped[str] = mapped_column(String(16))
     held_on: Mapped[date] = mapped_column(Date)
     logged_by: Mapped[str] = mapped_column(String(64))
-    logged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    logged_at: Mapped[datetime] = mapped_column(UtcDateTime)
     customer_attendees: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     decisions: Mapped[str] = mapped_column(Text, default="")
@@ -181,7 +198,7 @@ class PlanRevision(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
     revised_by: Mapped[str] = mapped_column(String(64))
-    revised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revised_at: Mapped[datetime] = mapped_column(UtcDateTime)
     note: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -204,7 +221,7 @@ class ReminderStep(Base):
     due_on: Mapped[date] = mapped_column(Date)
     on_day: Mapped[date] = mapped_column(Date)
     number: Mapped[int] = mapped_column(Integer)
-    send_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    send_at: Mapped[datetime] = mapped_column(UtcDateTime)
     notify_kam: Mapped[bool] = mapped_column(default=False)
     queued: Mapped[bool] = mapped_column(default=False)
 
@@ -220,7 +237,7 @@ class ReplanRequest(Base):
 
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), primary_key=True)
     subject: Mapped[str] = mapped_column(String(16), primary_key=True)
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class ReminderSnooze(Base):
@@ -233,7 +250,7 @@ class ReminderSnooze(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
     subject: Mapped[str] = mapped_column(String(16))
     due_on: Mapped[date] = mapped_column(Date)
-    until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    until: Mapped[datetime] = mapped_column(UtcDateTime)
     by: Mapped[str] = mapped_column(String(64))
 
 
@@ -256,11 +273,11 @@ class OutboxMessage(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     claim_token: Mapped[str | None] = mapped_column(String(32))
     maybe_sent: Mapped[bool] = mapped_column(default=False)
     last_error: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

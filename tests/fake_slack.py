@@ -1,10 +1,15 @@
-"""A local stand-in for Slack's Web API and response_urls: it records calls and fails on cue."""
+"""A local stand-in for Slack's Web API and response_urls: it records calls and fails on cue.
+
+Like Slack, it keeps each channel's messages with their metadata, so a bot that lost an answer
+can look its message up again; and like Slack, an answer that comes too late was still stored.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-from collections import deque
+import random
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,9 +30,30 @@ class Call:
 
 @dataclass(frozen=True)
 class Failure:
+    """A refusal (HTTP status, Retry-After, Slack error code), or a correct answer `delay` late."""
+
     status: int = 200
     retry_after: int | None = None
     error: str = ""
+    delay: float = 0.0
+
+
+RATE_LIMITED = Failure(status=429, retry_after=2)
+UNAVAILABLE = Failure(status=503)
+
+
+def slow(seconds: float) -> Failure:
+    """Slack does the work but answers after `seconds`: past a client's timeout, still stored."""
+    return Failure(delay=seconds)
+
+
+@dataclass(frozen=True)
+class RandomFailures:
+    """A seeded share of a method's calls fails, each in one of the given ways."""
+
+    share: float
+    ways: tuple[Failure, ...]
+    dice: random.Random
 
 
 @dataclass
@@ -35,7 +61,10 @@ class FakeSlack:
     """Answers like Slack; `fail_next` makes the next calls of a method fail as Slack would."""
 
     calls: list[Call] = field(default_factory=list)
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _failures: dict[str, deque[Failure]] = field(default_factory=dict)
+    _random: dict[str, RandomFailures] = field(default_factory=dict)
+    _timestamps: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _socket: web.WebSocketResponse | None = None
     _socket_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -44,6 +73,7 @@ class FakeSlack:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/api/{method}", self._web_api)
+        app.router.add_get("/api/{method}", self._web_api)
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_get("/socket", self._socket_mode)
         app.on_shutdown.append(self._hang_up)
@@ -71,10 +101,38 @@ class FakeSlack:
         status: int = 200,
         retry_after: int | None = None,
         error: str = "",
+        delay: float = 0.0,
     ) -> None:
-        """HTTP 429 with Retry-After, a 5xx, or `{"ok": false, "error": …}` for `times` calls."""
-        failure = Failure(status, retry_after, error)
+        """HTTP 429 with Retry-After, a 5xx, `{"ok": false, "error": …}`, or an answer `delay`
+        seconds late, for the next `times` calls."""
+        failure = Failure(status, retry_after, error, delay)
         self._failures.setdefault(method, deque()).extend([failure] * times)
+
+    def fail_randomly(
+        self, method: str, share: float, ways: tuple[Failure, ...], seed: int = 0
+    ) -> None:
+        """From now on, a seeded random `share` of the calls of `method` fail in one of `ways`."""
+        self._random[method] = RandomFailures(share, ways, random.Random(seed))
+
+    def recover(self) -> None:
+        """Slack is healthy again: no more injected failures."""
+        self._failures.clear()
+        self._random.clear()
+
+    def posted(self, channel: str) -> list[dict[str, Any]]:
+        """The messages in a channel or DM, oldest first, as people see them."""
+        return list(self.history.get(channel, []))
+
+    def tagged(self) -> Counter[int]:
+        """How many stored messages carry each outbox id in their metadata."""
+        return Counter(
+            outbox_id
+            for messages in self.history.values()
+            for stored in messages
+            for outbox_id in ((stored.get("metadata") or {}).get("event_payload") or {}).get(
+                "outbox_ids", []
+            )
+        )
 
     def delivered(self, method: str) -> list[dict[str, Any]]:
         """Bodies Slack accepted: what people actually got to see."""
@@ -93,19 +151,59 @@ class FakeSlack:
 
     async def _web_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        body: dict[str, Any] = dict(request.query)
         if request.content_type == "application/json":
-            body = await request.json()
-        else:
-            body = dict(await request.post())
+            body.update(await request.json())
+        elif request.method == "POST":
+            body.update(await request.post())
         failure = self._next_failure(method)
-        if failure is not None:
+        if failure is not None and not failure.delay:
             self._record(Call(method, body, accepted=False))
             return _failed(failure)
-        answer = _answer(method, body)
+        answer = self._answer(method, body)
         if method == "apps.connections.open":
             answer = {"ok": True, "url": str(request.url.with_scheme("ws").with_path("/socket"))}
         self._record(Call(method, body, accepted=answer["ok"]))
+        if failure is not None:
+            await asyncio.sleep(failure.delay)
         return web.json_response(answer)
+
+    def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Slack's answer; posted messages are kept, so the history can be read back."""
+        if method == "chat.postMessage":
+            return self._store(body)
+        if method == "conversations.history":
+            return self._history(body)
+        return _answer(method, body)
+
+    def _store(self, body: dict[str, Any]) -> dict[str, Any]:
+        channel = str(body.get("channel") or "")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        ts = f"1764237600.{next(self._timestamps):06d}"
+        stored = {"type": "message", "ts": ts, "text": body.get("text", ""), "bot_id": "B0BOT"}
+        stored |= {key: body[key] for key in ("blocks", "metadata") if key in body}
+        self.history.setdefault(channel, []).append(stored)
+        return {"ok": True, "channel": channel, "ts": ts, "message": stored}
+
+    def _history(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, a page at a time; metadata only for those who ask for all of it."""
+        channel = str(body.get("channel") or "")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        newest_first = self.history.get(channel, [])[::-1]
+        start, limit = int(body.get("cursor") or 0), int(body.get("limit") or 100)
+        page = newest_first[start : start + limit]
+        if str(body.get("include_all_metadata")).lower() not in ("1", "true"):
+            page = [{k: v for k, v in stored.items() if k != "metadata"} for stored in page]
+        more = start + limit < len(newest_first)
+        cursor = str(start + limit) if more else ""
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": cursor},
+        }
 
     async def _response_url(self, request: web.Request) -> web.Response:
         failure = self._next_failure(RESPONSE_URL_METHOD)
@@ -131,7 +229,12 @@ class FakeSlack:
 
     def _next_failure(self, method: str) -> Failure | None:
         queue = self._failures.get(method)
-        return queue.popleft() if queue else None
+        if queue:
+            return queue.popleft()
+        chance = self._random.get(method)
+        if chance is not None and chance.dice.random() < chance.share:
+            return chance.dice.choice(chance.ways)
+        return None
 
     def _record(self, call: Call) -> None:
         self.calls.append(call)
@@ -158,8 +261,8 @@ def _answer(method: str, body: dict[str, Any]) -> dict[str, Any]:
             "user_id": "U0BOT",
             "bot_id": "B0BOT",
         }
-    if method == "chat.postMessage":
-        return {"ok": True, "channel": body.get("channel"), "ts": "1764237600.000100"}
+    if method == "conversations.open":
+        return {"ok": True, "channel": {"id": "D" + str(body.get("users") or "").split(",")[0]}}
     if method == "chat.postEphemeral":
         return {"ok": True, "message_ts": "1764237600.000200"}
     if method in ("views.open", "views.update"):

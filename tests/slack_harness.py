@@ -20,6 +20,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.server import build_app
 from bot.settings import Settings
+from bot.slack.listeners import Clock
 from storage.store import Store
 from tests.conftest import NOW
 from tests.fake_slack import RESPONSE_URL_METHOD, FakeSlack
@@ -94,6 +95,39 @@ class Slack:
             "api_app_id": "A0KAM",
             "trigger_id": f"trigger-{next(self._ids)}",
             "view": {**view, "id": "V0FORM", "team_id": TEAM, "state": {"values": values}},
+        }
+        return await self.deliver("interactive", payload)
+
+    async def click(
+        self,
+        posted: dict[str, Any],
+        label: str,
+        about: str = "",
+        user: str = ALICE,
+        channel: str = CHANNEL,
+    ) -> dict[str, Any]:
+        """Click the button labelled `label` (of the item `about`) in a message in `channel`."""
+        buttons = [
+            (block.get("block_id") or f"block-{n}", button)
+            for n, block in enumerate(posted.get("blocks") or [])
+            if block.get("type") == "actions"
+            for button in block["elements"]
+            if button["text"]["text"] == label and f"|{about}" in button.get("value", "")
+        ]
+        block_id, button = buttons[0]
+        n = next(self._ids)
+        clicked = {**button, "block_id": block_id, "action_ts": "1764237700.000100"}
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM, "domain": "kam"},
+            "user": {"id": user, "team_id": TEAM},
+            "api_app_id": "A0KAM",
+            "channel": {"id": channel, "name": "kam-acme"},
+            "container": {"type": "message", "message_ts": posted["ts"]},
+            "message": posted,
+            "trigger_id": f"trigger-{n}",
+            "response_url": str(self.fake_server.make_url(f"/response/{n}")),
+            "actions": [clicked],
         }
         return await self.deliver("interactive", payload)
 
@@ -174,9 +208,10 @@ async def start_slack(
     aiohttp_server: ServerFactory,
     *,
     socket_mode: bool = False,
+    clock: Clock = lambda: NOW,
     **app_options: Any,
 ) -> Slack:
-    """The real app against a fresh fake Slack, over HTTP or Socket Mode."""
+    """The real app against a fresh fake Slack, over HTTP or Socket Mode, on `clock`'s time."""
     fake = FakeSlack()
     fake_server = await aiohttp_server(fake.app())
     settings = Settings(
@@ -186,5 +221,5 @@ async def start_slack(
         slack_app_token="xapp-kam-test" if socket_mode else "",
         slack_api_url=str(fake_server.make_url("/api/")),
     )
-    app = build_app(settings, store, clock=lambda: NOW, **app_options)
+    app = build_app(settings, store, clock=clock, **app_options)
     return Slack(await aiohttp_client(app), fake, fake_server, socket_mode)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 from sqlalchemy import Engine, create_engine
 
-from bot.server import build_app
+from bot.server import SCHEDULER, build_app
 from bot.settings import Settings
 from storage.models import Account
 from storage.store import Store
@@ -74,3 +75,19 @@ async def test_socket_mode_carries_commands_and_forms_with_health_on_http(
     await slack.submit(await slack.opened_form(), user=ALICE, notes="Signed the framework")
     [posted] = await slack.fake.wait_for("chat.postMessage")
     assert "*Strategic meeting* with Acme Group on 2026-11-27" in seen(posted)
+
+
+async def test_serve_runs_the_scheduler_for_the_servers_lifetime(
+    store: Store, aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    slack = await start_slack(store, aiohttp_client, aiohttp_server, run_scheduler=True)
+    scheduler = slack.client.app[SCHEDULER]
+    assert scheduler.running
+    assert len(scheduler.get_jobs()) == 1
+    await slack.client.close()
+    await asyncio.sleep(0)  # AsyncIOScheduler.shutdown takes effect on the loop's next turn
+    assert not scheduler.running
+
+
+async def test_tests_that_tick_by_hand_run_no_scheduler(slack: Slack) -> None:
+    assert SCHEDULER not in slack.client.app

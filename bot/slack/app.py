@@ -14,6 +14,7 @@ from storage.store import Store
 
 ACK_WITHIN = 2.0
 ANY_FORM = re.compile(".+")
+ANY_BUTTON = re.compile(".+")
 
 
 def utc_now() -> datetime:
@@ -30,4 +31,5 @@ def slack_app(
     listeners = Listeners(store, clock, ack_within)
     app.command("/kam")(listeners.command)
     app.view(ANY_FORM)(listeners.submission)
+    app.action(ANY_BUTTON)(listeners.action)
     return app

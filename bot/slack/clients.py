@@ -14,6 +14,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.settings import Settings
 
 RETRIES = 2
+DELIVERY_TIMEOUT = 10.0
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:
@@ -31,6 +32,16 @@ def web_client(settings: Settings) -> AsyncWebClient:
         token=settings.slack_bot_token or None,
         base_url=settings.slack_api_url.rstrip("/") + "/",
         retry_handlers=retry_handlers(),
+    )
+
+
+def delivery_client(settings: Settings, timeout: float = DELIVERY_TIMEOUT) -> AsyncWebClient:
+    """A client without automatic retries: a re-sent post may double a message Slack stored."""
+    return AsyncWebClient(
+        token=settings.slack_bot_token or None,
+        base_url=settings.slack_api_url.rstrip("/") + "/",
+        timeout=timeout,  # type: ignore[arg-type]  # typed int; aiohttp takes fractions too
+        retry_handlers=[],
     )
 
 

@@ -1,4 +1,4 @@
-"""Slack payloads as neutral requests: a `/kam` slash command or a submitted modal."""
+"""Slack payloads as neutral requests: a `/kam` slash command, a submitted modal, a click."""
 
 from __future__ import annotations
 
@@ -37,6 +37,20 @@ def submission_request(body: dict[str, Any], now: datetime) -> Request:
         form_id=view["callback_id"],
         values=submitted_values(view["state"]["values"]),
         state=_state(view.get("private_metadata") or ""),
+    )
+
+
+def action_request(body: dict[str, Any], now: datetime) -> Request:
+    """A button click: its action is the action_id before the position Slack needed appended."""
+    clicked, user = body["actions"][0], body["user"]
+    return Request(
+        platform=PLATFORM,
+        workspace=(body.get("team") or {}).get("id") or user.get("team_id", ""),
+        channel=(body.get("channel") or {}).get("id", ""),
+        user=user["id"],
+        received_at=now,
+        action=str(clicked["action_id"]).partition(":")[0],
+        action_value=str(clicked.get("value") or ""),
     )
 
 

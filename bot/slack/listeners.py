@@ -1,4 +1,4 @@
-"""The two Slack listeners: ack within Slack's 3 seconds, then deliver what the core decided."""
+"""The Slack listeners: ack within Slack's 3 seconds, then deliver what the core decided."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.clients import webhook_client
-from bot.slack.incoming import slash_request, submission_request
+from bot.slack.incoming import action_request, slash_request, submission_request
 from bot.slack.messages import message, response_type
 from bot.slack.modals import modal
 from handlers.commands import handle
@@ -69,6 +69,20 @@ class Listeners:
         reply = _as_reply(outcome or await work)
         await _post(client, request.state.get("channel", ""), request.user, reply)
 
+    async def action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        """A clicked button: acked at once; a form opens, a reply goes where the click was."""
+        await ack()
+        request = action_request(body, self.clock())
+        outcome = await self._start(request)
+        if isinstance(outcome, Form):
+            await _open_for_click(client, body, outcome)
+            return
+        reply = _as_reply(outcome)
+        if reply.visibility is Visibility.CHANNEL and request.channel:
+            await client.chat_postMessage(channel=request.channel, **message(reply))
+        else:
+            await _respond(body["response_url"], reply, replace_original=False)
+
     def _start(self, request: Request) -> asyncio.Task[Outcome]:
         """The handler's thread runs to the end even when the ack has to go first."""
         return asyncio.ensure_future(asyncio.to_thread(handle, request, self.store))
@@ -100,9 +114,20 @@ async def _open(client: AsyncWebClient, command: dict[str, Any], form: Form, typ
         await _respond(command["response_url"], Reply(summary=text, blocks=(Section(text),)))
 
 
-async def _respond(response_url: str, reply: Reply) -> None:
-    """A late answer to a slash command, through the response_url Slack gave with it."""
-    body = {"response_type": response_type(reply), **message(reply)}
+async def _open_for_click(client: AsyncWebClient, body: dict[str, Any], form: Form) -> None:
+    """Open the modal from a click; if Slack refuses, tell the person to use the command."""
+    try:
+        await client.views_open(trigger_id=body["trigger_id"], view=modal(form))
+    except SlackApiError as refused:
+        log.warning("views.open failed for %s: %s", form.id, refused.response.get("error"))
+        text = "I couldn't open the form in time. Please click again or use `/kam log-meeting`."
+        reply = Reply(summary=text, blocks=(Section(text),))
+        await _respond(body["response_url"], reply, replace_original=False)
+
+
+async def _respond(response_url: str, reply: Reply, **options: bool) -> None:
+    """A late answer through the response_url Slack gave with a command or a click."""
+    body = {"response_type": response_type(reply), **message(reply), **options}
     response = await webhook_client(response_url).send_dict(body)
     if response.status_code != 200:
         log.error("response_url refused a reply: %s %s", response.status_code, response.body)

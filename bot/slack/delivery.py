@@ -1,0 +1,144 @@
+"""The outbox's way into Slack: post tagged messages, find them again, name every failure.
+
+Slack's `chat.postMessage` has no idempotency key, so every message carries its outbox ids in
+message metadata; after an ambiguous failure the outbox asks `find` before posting again. The
+client has no automatic retries: delivery owns them, with backoff and the lookup first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from bot.slack.messages import message
+from handlers.model import Reply
+from scheduler.delivery import RateLimited, TransientFailure, Unreachable
+
+log = logging.getLogger(__name__)
+
+EVENT_TYPE = "kam_outbox"
+HISTORY_PAGES = 3
+HISTORY_PAGE_SIZE = 200
+DEFAULT_RETRY_AFTER = 30.0
+USER_PREFIXES = ("U", "W")
+GONE = frozenset(
+    {
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "account_inactive",
+        "user_not_found",
+        "user_disabled",
+        "cannot_dm_bot",
+        "messages_tab_disabled",
+        "restricted_action",
+        "team_access_not_granted",
+    }
+)
+"""Errors that say the target is gone until a person acts; retrying would not help."""
+
+
+@dataclass
+class SlackDeliverer:
+    """The `Deliverer` for Slack, in single-workspace token mode."""
+
+    client: AsyncWebClient
+    history_pages: int = HISTORY_PAGES
+    _dm_channels: dict[str, str] = field(default_factory=dict)
+
+    async def post(self, workspace: str, target: str, reply: Reply, tag: list[int]) -> str:
+        """Post into the channel (or the DM with a user), tagged with the outbox ids."""
+        channel = await self._conversation(target)
+        metadata = {"event_type": EVENT_TYPE, "event_payload": {"outbox_ids": tag}}
+        response = await _call(
+            self.client.chat_postMessage, channel=channel, metadata=metadata, **message(reply)
+        )
+        return str(response["ts"])
+
+    async def find(self, workspace: str, target: str, outbox_id: int) -> str | None:
+        """Look through the latest pages of the conversation for a message with this tag."""
+        channel = await self._conversation(target)
+        cursor = ""
+        for _ in range(self.history_pages):
+            page = await _call(
+                self.client.conversations_history,
+                channel=channel,
+                include_all_metadata=True,
+                limit=HISTORY_PAGE_SIZE,
+                cursor=cursor or None,
+            )
+            for found in page.get("messages") or []:
+                if outbox_id in _tags(found):
+                    return str(found["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or ""
+            if not cursor:
+                return None
+        return None
+
+    async def _conversation(self, target: str) -> str:
+        """A channel id as it is; a user id becomes the id of the bot's DM with them."""
+        if not target.startswith(USER_PREFIXES):
+            return target
+        if target not in self._dm_channels:
+            opened = await _call(self.client.conversations_open, users=target)
+            self._dm_channels[target] = str(opened["channel"]["id"])
+        return self._dm_channels[target]
+
+
+def _tags(found: dict[str, Any]) -> Iterator[int]:
+    """The outbox ids a message carries; other apps' metadata is not ours to read."""
+    metadata = found.get("metadata") or {}
+    if metadata.get("event_type") != EVENT_TYPE:
+        return
+    for outbox_id in (metadata.get("event_payload") or {}).get("outbox_ids") or []:
+        if isinstance(outbox_id, int):
+            yield outbox_id
+
+
+async def _call(
+    method: Callable[..., Awaitable[AsyncSlackResponse]], **arguments: Any
+) -> AsyncSlackResponse:
+    """One Web API call, its failures translated into what the outbox does about them."""
+    try:
+        return await method(**arguments)
+    except SlackApiError as refused:
+        raise _refusal(refused.response) from refused
+    except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as failed:
+        raise TransientFailure(f"not sent: {failed!r}", ambiguous=False) from failed
+    except (aiohttp.ClientError, TimeoutError) as failed:
+        raise TransientFailure(f"no answer: {failed!r}", ambiguous=True) from failed
+
+
+def _refusal(response: AsyncSlackResponse) -> Exception:
+    """Slack answered, but not with ok: a rate limit, a gone target, or a failure to retry.
+
+    Any other refusal (a bad token, a malformed message) is retried until the row is dead and
+    visible in `kam-bot outbox`, rather than pausing an account whose channel is fine.
+    """
+    error = str(response.get("error") or f"HTTP {response.status_code}")
+    if response.status_code == 429 or error == "ratelimited":
+        return RateLimited(_retry_after(response.headers))
+    if error in GONE:
+        return Unreachable(error)
+    if response.status_code >= 500 or error in ("internal_error", "fatal_error"):
+        return TransientFailure(f"Slack said {error}", ambiguous=True)
+    log.error("Slack refused a message: %s", error)
+    return TransientFailure(f"Slack said {error}", ambiguous=False)
+
+
+def _retry_after(headers: Any) -> float:
+    """Seconds from the Retry-After header, whatever its case."""
+    for name, value in dict(headers or {}).items():
+        if name.lower() == "retry-after":
+            try:
+                return float(value)
+            except ValueError:
+                break
+    return DEFAULT_RETRY_AFTER
