@@ -32,17 +32,21 @@ def main(argv: list[str] | None = None) -> None:
     database.add_argument("-m", "--message", default="", help="message for a new revision")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings()
+    command = args.command
+    if command == "run":
+        command = "serve" if settings.has_slack else "shell"
+    quiet = command == "shell"  # the console is for people: only problems, not the job log
+    logging.basicConfig(
+        level=logging.WARNING if quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
     engine = make_engine(database_url(settings.kam_database_url))
-    if args.command == "db":
+    if command == "db":
         _database(engine, args.action, args.message)
         return
     if make_url(str(engine.url)).get_backend_name() == "sqlite":
         migrate.upgrade(engine)
-    command = args.command
-    if command == "run":
-        command = "serve" if settings.has_slack else "shell"
     if command == "serve":
         from bot.server import serve
 
