@@ -27,7 +27,7 @@ import sweep_patched
 from sqlalchemy import Engine, create_engine, text
 from sweep_delivery import DeliveryResult, delivery_run
 from sweep_population import LAST_SWEEP_BEFORE, populate
-from sweep_queries import explain, hand_written, outbox_keys, recording, reset
+from sweep_queries import Statement, explain, hand_written, outbox_keys, recording, reset
 
 from scheduler.planning import WINDOW
 from storage import migrate, schedule
@@ -55,6 +55,7 @@ class SweepResult:
     statements: list[float]
     same_rows: bool
     patched: list[float]
+    bounded: list[float]
 
     @property
     def sweep(self) -> float:
@@ -111,7 +112,7 @@ def measure(
     reset(engine, NOW, NOW - LAST_SWEEP_BEFORE)
     result = SweepResult(
         label, accounts, populated.steps, populated.open_steps, populate_seconds,
-        0, 0, [], [], [], [], [], True, [],
+        0, 0, [], [], [], [], [], True, [], [],
     )  # fmt: skip
     for round_ in range(rounds):
         hand = hand_written(engine, NOW, oldest)
@@ -136,24 +137,28 @@ def measure(
         result.patched.append(time.perf_counter() - started)
         result.same_rows &= outbox_keys(engine) == keys and patched == len(keys)
         reset(engine, NOW, NOW - LAST_SWEEP_BEFORE)
+        started = time.perf_counter()
+        bounded = sweep_patched.bounded_sweep(engine, NOW, oldest)
+        result.bounded.append(time.perf_counter() - started)
+        result.same_rows &= outbox_keys(engine) == keys and bounded == len(keys)
+        reset(engine, NOW, NOW - LAST_SWEEP_BEFORE)
         if show_plans and round_ == 0:
             print_plans(label, engine, recorder.statements)
     return result
 
 
-def print_plans(label: str, engine: Engine, statements: list[object]) -> None:
+def print_plans(label: str, engine: Engine, statements: list[Statement]) -> None:
     for n, statement in enumerate(statements):
-        sql = getattr(statement, "sql", "")
-        if sql.lstrip().upper().startswith(("INSERT", "UPDATE")):
-            print(f"\n-- {label}: plan of sweep statement {n}: {sql.split()[0]} …")
-            print(explain(engine, statement))  # type: ignore[arg-type]
+        if statement.sql.lstrip().upper().startswith(("INSERT", "UPDATE")):
+            print(f"\n-- {label}: plan of sweep statement {n}: {statement.sql.split()[0]} …")
+            print(explain(engine, statement))
 
 
 def report_sweeps(results: list[SweepResult]) -> None:
     header = (
         f"{'database':<10} {'accounts':>8} {'steps':>9} {'load s':>7} {'due %':>6} {'rows':>6} "
         f"{'sweep s':>8} {'2nd s':>7} {'hand s':>7} {'ratio':>6} {'+mark s':>8} {'ratio':>6} "
-        f"{'µs/acct':>8} {'same':>5} {'patched s':>9}  statements (s)"
+        f"{'µs/acct':>8} {'same':>5} {'window s':>8} {'bounded s':>9}  statements (s)"
     )
     print(header)
     for r in results:
@@ -164,7 +169,8 @@ def report_sweeps(results: list[SweepResult]) -> None:
             f"{share:>6.1f} {r.rows:>6} {r.sweep:>8.3f} {statistics.median(r.second):>7.3f} "
             f"{r.hand:>7.3f} {r.sweep / r.hand:>6.2f} {r.hand_with_mark:>8.3f} "
             f"{r.sweep / r.hand_with_mark:>6.2f} {1e6 * r.sweep / r.accounts:>8.2f} "
-            f"{'yes' if r.same_rows else 'NO':>5} {statistics.median(r.patched):>9.3f}  {parts}"
+            f"{'yes' if r.same_rows else 'NO':>5} {statistics.median(r.patched):>8.3f} "
+            f"{statistics.median(r.bounded):>9.3f}  {parts}"
         )
     verdicts(results)
 

@@ -136,12 +136,12 @@ def _audit(engine: Engine, fake: RateLimitedSlack) -> tuple[int, int, int]:
 def _accounts_due_now(engine: Engine, accounts: int, now: datetime) -> None:
     """Accounts with one channel each and one operational meeting due at `now`."""
     created = now - timedelta(days=400)
-    load(engine, Workspace.__table__, [_workspace(created)])
+    load(engine, Workspace.__tablename__, [_workspace(created)])
     ids = range(1, accounts + 1)
-    load(engine, Account.__table__, [_account(n, created) for n in ids])
+    load(engine, Account.__tablename__, [_account(n, created) for n in ids])
     channels = [{"workspace_id": 1, "account_id": n, "channel": f"C{n:08d}"} for n in ids]
-    load(engine, ChannelBinding.__table__, channels)
-    load(engine, ReminderStep.__table__, [_step(n, now) for n in ids])
+    load(engine, ChannelBinding.__tablename__, channels)
+    load(engine, ReminderStep.__tablename__, [_step(n, now) for n in ids])
 
 
 def _workspace(created: datetime) -> dict[str, object]:

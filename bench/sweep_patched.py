@@ -6,12 +6,14 @@ proposal for `storage/schedule.py`."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     DateTime,
     Engine,
     String,
     cast,
+    exists,
     false,
     func,
     literal,
@@ -21,9 +23,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
-from sqlalchemy.sql import Executable
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+from sqlalchemy.sql import Executable, Select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import CTE
 
 from storage import schedule
 from storage.models import Account, ChannelBinding, OutboxMessage, ReminderStep
@@ -39,6 +42,35 @@ def sweep(engine: Engine, now: datetime, oldest: datetime) -> int:
         passed = schedule._passed(now, oldest)
         session.execute(update(ReminderStep).where(*passed).values(queued=True))
         return added
+
+
+def bounded_sweep(engine: Engine, now: datetime, oldest: datetime) -> int:
+    """The committed sweep with one more condition in its NOT EXISTS, `later.send_at > oldest`:
+    equivalent (a later step is after this one, itself after `oldest`), but the database then
+    looks for later steps in the window only, not among every step that ever passed."""
+    original = schedule._latest_due_steps
+    schedule._latest_due_steps = _bounded_latest_due_steps
+    try:
+        return schedule.sweep(engine, now, oldest)
+    finally:
+        schedule._latest_due_steps = original
+
+
+def _bounded_latest_due_steps(now: datetime, oldest: datetime) -> list[ColumnElement[bool]]:
+    """`storage.schedule._latest_due_steps` plus the proposed line."""
+    later = aliased(ReminderStep)
+    return [
+        *schedule._passed(now, oldest),
+        Account.paused_reason.is_(None),
+        ~exists().where(
+            later.account_id == ReminderStep.account_id,
+            later.subject == ReminderStep.subject,
+            later.due_on == ReminderStep.due_on,
+            later.send_at > ReminderStep.send_at,
+            later.send_at <= now,
+            later.send_at > oldest,  # the proposed line
+        ),
+    ]
 
 
 def _queue_statement(engine: Engine, now: datetime, oldest: datetime) -> Executable:
@@ -76,22 +108,27 @@ def _queue_statement(engine: Engine, now: datetime, oldest: datetime) -> Executa
         .where(true())
     )
     to_kams = _source(due, due.c.kam, "k:", True, now).where(due.c.notify_kam.is_(True))
-    both = union_all(to_channels, to_kams)  # type: ignore[arg-type]
+    both = union_all(to_channels, to_kams)
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     # INSERT first, the CTE nested inside: Python's sqlite3 autocommits a statement that
     # starts with WITH, which would split the sweep's transaction.
-    return (
+    statement: Executable = (
         dialect.insert(OutboxMessage)
         .from_select(schedule._COLUMNS, select(both.subquery()).where(true()))
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(OutboxMessage.id)
     )
+    return statement
 
 
 def _source(
-    due: object, target: ColumnElement[str] | object, prefix: str, to_user: bool, now: datetime
-) -> object:
-    c = due.c  # type: ignore[attr-defined]
+    due: CTE,
+    target: ColumnElement[str] | InstrumentedAttribute[str],
+    prefix: str,
+    to_user: bool,
+    now: datetime,
+) -> Select[Any]:
+    c = due.c
     key = (
         literal(prefix)
         + cast(c.account_id, String)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Engine, Table, text
+from sqlalchemy import Engine, text
 
 from scheduler.cadence import DEFAULT_CADENCE
 from scheduler.calendar import WorkCalendar
@@ -85,7 +85,7 @@ class Item:
 def populate(engine: Engine, accounts: int, now: datetime, seed: int = 7) -> Populated:
     """Fill a migrated, empty database, a chunk of accounts at a time."""
     rng = random.Random(seed)
-    load(engine, Workspace.__table__, _workspaces(now))
+    load(engine, Workspace.__tablename__, _workspaces(now))
     meetings = steps = open_steps = 0
     for start in range(0, accounts, CHUNK):
         batch = _accounts(rng, range(start + 1, min(start + CHUNK, accounts) + 1), now)
@@ -97,11 +97,11 @@ def populate(engine: Engine, accounts: int, now: datetime, seed: int = 7) -> Pop
             meeting_rows += held
             revision_rows.append(revised)
             step_rows += _step_rows(account, items, now)
-        load(engine, Account.__table__, batch)
-        load(engine, ChannelBinding.__table__, [_channel(a) for a in batch])
-        load(engine, Meeting.__table__, meeting_rows)
-        load(engine, PlanRevision.__table__, revision_rows)
-        load(engine, ReminderStep.__table__, step_rows)
+        load(engine, Account.__tablename__, batch)
+        load(engine, ChannelBinding.__tablename__, [_channel(a) for a in batch])
+        load(engine, Meeting.__tablename__, meeting_rows)
+        load(engine, PlanRevision.__tablename__, revision_rows)
+        load(engine, ReminderStep.__tablename__, step_rows)
         meetings += len(meeting_rows)
         steps += len(step_rows)
         open_steps += sum(1 for row in step_rows if not row["queued"])
@@ -109,18 +109,16 @@ def populate(engine: Engine, accounts: int, now: datetime, seed: int = 7) -> Pop
     return Populated(accounts, meetings, steps, open_steps)
 
 
-def load(engine: Engine, table: Table, rows: list[Row]) -> None:
+def load(engine: Engine, table: str, rows: list[Row]) -> None:
     """Bulk insert below the ORM and Core's per-value processing, which cost more than the
     database itself at millions of rows: COPY on PostgreSQL, `executemany` on SQLite."""
     if not rows:
         return
     columns = list(rows[0])
     if engine.dialect.name == "postgresql":
-        _copy(engine, table.name, columns, rows)
+        _copy(engine, table, columns, rows)
         return
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    )
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     convert = [_sqlite_converter(value) for value in rows[0].values()]
     # A connection of its own, so the loading pragmas never reach the pool the sweep uses.
     connection = sqlite3.connect(str(engine.url.database))

@@ -42,9 +42,10 @@ def create_account(request: Request, store: Store, name: str) -> Reply:
         )
     if store.account_named(workspace, name) is not None:
         raise UsageError(f"There is already a key account named *{name}*. Pick another name.")
+    zone = store.workspace_timezone(workspace) or "UTC"
     try:
         created = store.create_account(
-            workspace, request.channel, name, request.user, "UTC", request.received_at
+            workspace, request.channel, name, request.user, zone, request.received_at
         )
     except AlreadyExists:
         raise UsageError(f"*{name}* or this channel was just taken by someone else.") from None

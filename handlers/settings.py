@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import calendar
+from dataclasses import replace
 from zoneinfo import available_timezones
 
 import holidays
 
 from handlers.access import bound_account, require_kam
 from handlers.errors import UsageError
-from handlers.model import Fields, Reply, Request, Section, Visibility
+from handlers.model import Context, Fields, Reply, Request, Section, Visibility
 from scheduler import planning
 from storage.store import Store
 
@@ -73,18 +74,23 @@ def show_settings(request: Request, store: Store) -> Reply:
     )
 
 
-def set_timezone(request: Request, store: Store, zone: str) -> Reply:
-    _, account = bound_account(request, store)
+def set_timezone(request: Request, store: Store, typed: str) -> Reply:
+    """The account's time zone; the first one chosen also becomes the workspace's default."""
+    workspace, account = bound_account(request, store)
     require_kam(account, request.user, "change the account's settings")
     known = {name.lower(): name for name in available_timezones()}
-    if zone.lower() not in known:
+    zone = known.get(typed.lower())
+    if zone is None:
         raise UsageError(
-            f"`{zone}` isn't a time zone I know. Use a name like `Europe/Stockholm`, "
+            f"`{typed}` isn't a time zone I know. Use a name like `Europe/Stockholm`, "
             "`America/New_York` or `UTC`."
         )
-    store.update_account(account.id, timezone=known[zone.lower()])
+    store.update_account(account.id, timezone=zone)
     planning.replan(store, account.id, request.received_at)
-    return _changed(request, account.name, f"time zone is now {known[zone.lower()]}")
+    reply = _changed(request, account.name, f"time zone is now {zone}")
+    if store.adopt_timezone(workspace, zone):
+        return _also(reply, f"New key accounts in this workspace will start in {zone} too.")
+    return reply
 
 
 def set_country(request: Request, store: Store, code: str) -> Reply:
@@ -116,6 +122,10 @@ def set_budget_month(request: Request, store: Store, month: str) -> Reply:
         f"budget month is now {calendar.month_name[number]}: plan revisions are due on its "
         "first working day and six months later",
     )
+
+
+def _also(reply: Reply, note: str) -> Reply:
+    return replace(reply, blocks=(*reply.blocks, Context(note)))
 
 
 def _changed(request: Request, whose: str, what: str) -> Reply:

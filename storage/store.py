@@ -167,6 +167,21 @@ class Store:
             raise AlreadyExists(name) from error
         return account
 
+    def workspace_timezone(self, workspace_id: int) -> str | None:
+        """The time zone new accounts of the workspace start with, once one was chosen."""
+        with self._session() as session:
+            return session.scalar(select(Workspace.timezone).where(Workspace.id == workspace_id))
+
+    def adopt_timezone(self, workspace_id: int, zone: str) -> bool:
+        """Make `zone` the workspace's default unless it has one; True when it was adopted."""
+        with self._writing() as session:
+            result = session.execute(
+                update(Workspace)
+                .where(Workspace.id == workspace_id, Workspace.timezone.is_(None))
+                .values(timezone=zone)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
     def account_named(self, workspace_id: int, name: str) -> Account | None:
         query = select(Account).where(
             Account.workspace_id == workspace_id, func.lower(Account.name) == name.lower()

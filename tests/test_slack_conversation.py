@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from tests.slack_harness import ALICE, BOB, CAROL, OTHER_CHANNEL, Slack, seen
 
-pytest_plugins = ("tests.slack_fixtures",)
-
 
 async def acme(slack: Slack) -> None:
     """#kam-acme is Acme Group's channel: Alice is the KAM, Bob is in sales."""

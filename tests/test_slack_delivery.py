@@ -24,8 +24,6 @@ from tests.reminder_world import (
 )
 from tests.slack_harness import ALICE, CHANNEL, seen
 
-pytest_plugins = ("tests.reminder_fixtures",)
-
 START = datetime(2026, 11, 27, 20, 30, tzinfo=UTC)
 """A Friday evening: accounts created now hear first on Monday at 09:00 (UTC)."""
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

@@ -6,8 +6,6 @@ from datetime import date
 
 from tests.slack_harness import ALICE, BOB, CHANNEL, Slack, seen
 
-pytest_plugins = ("tests.slack_fixtures",)
-
 
 async def acme(slack: Slack) -> None:
     """#kam-acme is Acme Group's channel: Alice is the KAM, Bob is in sales."""

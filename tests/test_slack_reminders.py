@@ -8,8 +8,6 @@ from zoneinfo import ZoneInfo
 from tests.reminder_world import World
 from tests.slack_harness import ALICE, BOB, CAROL, CHANNEL, seen
 
-pytest_plugins = ("tests.reminder_fixtures",)
-
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 START = datetime(2026, 11, 27, 20, 30, tzinfo=STOCKHOLM)
 """A Friday evening: too late for a reminder today."""

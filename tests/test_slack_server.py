@@ -13,8 +13,6 @@ from storage.models import Account
 from storage.store import Store
 from tests.slack_harness import ALICE, ClientFactory, ServerFactory, Slack, seen, start_slack
 
-pytest_plugins = ("tests.slack_fixtures",)
-
 
 class HeldStore(Store):
     """A database that answers only once the test lets it, as a slow one would."""

@@ -9,8 +9,6 @@ from slack_sdk.signature import Clock, SignatureVerifier
 
 from tests.slack_harness import ALICE, Slack, seen, sign
 
-pytest_plugins = ("tests.slack_fixtures",)
-
 CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "conformance"
 VECTOR_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 VECTOR_TIMESTAMP = "1531420618"
