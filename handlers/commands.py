@@ -11,7 +11,7 @@ from handlers.accounts import account
 from handlers.cadence import cadence
 from handlers.errors import InvalidForm, UsageError
 from handlers.meetings import FORM_ID as MEETING_FORM
-from handlers.meetings import log_meeting, meetings, submit_meeting
+from handlers.meetings import UNDO, log_meeting, meetings, submit_meeting, undo_meeting
 from handlers.model import FieldErrors, Outcome, Reply, Request, Section
 from handlers.plan import plan
 from handlers.reminders import LOG_MEETING, SNOOZE, log_meeting_button, snooze_button
@@ -94,7 +94,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", help_text, "Show this help", ("help",)),
 )
 FORMS: dict[str, RequestHandler] = {MEETING_FORM: submit_meeting}
-ACTIONS: dict[str, RequestHandler] = {LOG_MEETING: log_meeting_button, SNOOZE: snooze_button}
+ACTIONS: dict[str, RequestHandler] = {
+    LOG_MEETING: log_meeting_button,
+    SNOOZE: snooze_button,
+    UNDO: undo_meeting,
+}
 _BY_NAME = {name: command for command in COMMANDS for name in (command.name, *command.aliases)}
 
 

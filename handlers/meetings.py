@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from datetime import date
 
 from handlers.access import bound_account, local_today, require_member
 from handlers.errors import InvalidForm, UsageError
 from handlers.model import (
+    Actions,
     Block,
+    Button,
     ChoiceField,
     Context,
     DateField,
@@ -39,6 +42,7 @@ from storage.models import Account, Meeting, MeetingKind
 from storage.store import NewActionItem, NewMeeting, Store
 
 FORM_ID = "log-meeting"
+UNDO = "meeting-undo"
 TEXT_LIMIT = 3000
 CUSTOMER_LIMIT = 500
 LIST_DEFAULT, LIST_MAX = 10, 25
@@ -68,7 +72,7 @@ def log_meeting(request: Request, store: Store, args: str) -> Outcome:
         attendees=tuple(mentioned_users(notes)),
         notes=notes,
     )
-    return _store_and_confirm(store, workspace, account, meeting, today)
+    return _store_and_confirm(request, store, workspace, account, meeting)
 
 
 def meeting_form(request: Request, kind: MeetingKind | None, held_on: date) -> Form:
@@ -113,7 +117,7 @@ def submit_meeting(request: Request, store: Store) -> Reply:
     meeting, errors = _meeting_from_form(request, today)
     if errors or meeting is None:
         raise InvalidForm(errors)
-    return _store_and_confirm(store, workspace, account, meeting, today)
+    return _store_and_confirm(request, store, workspace, account, meeting)
 
 
 def meetings(request: Request, store: Store, args: str) -> Reply:
@@ -207,7 +211,7 @@ def _action_items(text: str, today: date) -> tuple[tuple[NewActionItem, ...], st
 
 
 def _store_and_confirm(
-    store: Store, workspace: int, account: Account, new: NewMeeting, today: date
+    request: Request, store: Store, workspace: int, account: Account, new: NewMeeting
 ) -> Reply:
     logged = store.log_meeting(workspace, account.id, new)
     meeting = logged.meeting
@@ -216,10 +220,14 @@ def _store_and_confirm(
         return Reply(summary=text, blocks=(Section(text),))
     kind = MeetingKind(new.kind)
     due = planning.due_on(kind, logged.own_cadence, logged.last_held, account.created_at.date())
-    return _confirmation(account, meeting, due, today)
+    today = local_today(account, request.received_at)
+    undo = Button("Undo", UNDO, f"{request.channel}|{meeting.id}")
+    return _confirmation(account, meeting, due, today, undo)
 
 
-def _confirmation(account: Account, meeting: Meeting, due: date | None, today: date) -> Reply:
+def _confirmation(
+    account: Account, meeting: Meeting, due: date | None, today: date, undo: Button
+) -> Reply:
     kind = MeetingKind(meeting.kind)
     headline = (
         f"*{kind.value.capitalize()} meeting* with {account.name} on "
@@ -235,13 +243,36 @@ def _confirmation(account: Account, meeting: Meeting, due: date | None, today: d
     if summary_text:
         blocks.append(Section(excerpt(summary_text)))
     next_one = _next_one(kind, due, today)
-    blocks.append(Context(next_one))
+    blocks += [Context(next_one), Actions((undo,))]
     return Reply(
         summary=f"{kind.value.capitalize()} meeting on {meeting.held_on.isoformat()} logged "
         f"by <@{meeting.logged_by}>. {next_one}",
         blocks=tuple(blocks),
         visibility=Visibility.CHANNEL,
     )
+
+
+def undo_meeting(request: Request, store: Store) -> Reply:
+    """Remove a meeting logged by mistake: its logger or the KAM may, from its confirmation."""
+    channel, _, meeting_id = request.action_value.partition("|")
+    _, account = bound_account(replace(request, channel=channel), store)
+    if not meeting_id.isdigit():
+        raise UsageError("That button is out of date; nothing was changed.")
+    meeting = store.meeting(account.id, int(meeting_id))
+    if meeting is None:
+        raise UsageError("That meeting is already removed.")
+    if request.user not in (meeting.logged_by, account.kam):
+        raise UsageError(
+            f"Only <@{meeting.logged_by}>, who logged it, or the KAM <@{account.kam}> can "
+            "remove this meeting."
+        )
+    store.remove_meeting(meeting, request.received_at)
+    text = (
+        f"<@{request.user}> removed the {meeting.kind} meeting of "
+        f"{meeting.held_on.isoformat()} from {account.name}. Log it again with "
+        "`/kam log-meeting` if something was wrong in it."
+    )
+    return Reply(summary=text, blocks=(Section(text),), visibility=Visibility.CHANNEL)
 
 
 def _next_one(kind: MeetingKind, due: date | None, today: date) -> str:

@@ -260,6 +260,18 @@ class Store:
                 raise
             return Logged(self._meeting_by_key(workspace_id, new.submission_key), False)
 
+    def meeting(self, account_id: int, meeting_id: int) -> Meeting | None:
+        """One of the account's meetings, with attendees and action items."""
+        query = select(Meeting).where(Meeting.account_id == account_id, Meeting.id == meeting_id)
+        with self._session() as session:
+            return session.scalar(query.options(*_meeting_details()))
+
+    def remove_meeting(self, meeting: Meeting, now: datetime) -> None:
+        """Delete a meeting logged by mistake; its kind is replanned from the one before it."""
+        with self._writing() as session:
+            session.delete(session.merge(meeting))
+            request_replan(session, meeting.account_id, meeting.kind, now)
+
     def _meeting_by_key(self, workspace_id: int, key: str) -> Meeting:
         query = select(Meeting).filter_by(workspace_id=workspace_id, submission_key=key)
         with self._session() as session:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from handlers.commands import handle
-from handlers.model import Form, FormValue, Outcome, Reply, Request
+from handlers.model import Actions, Form, FormValue, Outcome, Reply, Request
 from storage.models import Meeting
 from storage.store import Store
 from tests.conftest import NOW
@@ -25,6 +25,22 @@ def ask(store: Store, text: str, user: str = "kam", channel: str = ACME) -> Outc
 def submit(store: Store, form: Form, user: str = "kam", **values: FormValue) -> Outcome:
     request = Request(
         "test", "T1", ACME, user, NOW, form_id=form.id, values=dict(values), state=form.state
+    )
+    return handle(request, store)
+
+
+def press(store: Store, reply: Outcome, label: str, user: str = "kam") -> Outcome:
+    """Click the button labelled `label` under `reply`, as `user`."""
+    assert isinstance(reply, Reply), reply
+    [button] = [
+        button
+        for block in reply.blocks
+        if isinstance(block, Actions)
+        for button in block.buttons
+        if button.label == label
+    ]
+    request = Request(
+        "test", "T1", ACME, user, NOW, action=button.action, action_value=button.value
     )
     return handle(request, store)
 

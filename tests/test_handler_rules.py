@@ -9,7 +9,7 @@ import pytest
 from handlers.commands import COMMANDS
 from handlers.model import FieldErrors, Form, Reply, Visibility
 from storage.store import Store
-from tests.conversation import TODAY, ask, logged, said, submit, team_of
+from tests.conversation import TODAY, ask, logged, press, said, submit, team_of
 
 
 @pytest.mark.parametrize(
@@ -300,3 +300,19 @@ def test_nothing_changes_after_a_refusal(acme: Store, user: str, text: str) -> N
     assert isinstance(reply, Reply) and reply.visibility is Visibility.ONLY_YOU
     assert "Sorry" not in said(reply)
     assert (team_of(acme), logged(acme)) == before
+
+
+def test_undo_removes_the_meeting_and_its_kind_is_due_as_before(acme: Store) -> None:
+    confirmation = ask(acme, "log-meeting tactical yesterday Met the wrong customer")
+    assert "Last held 2026-11-26" in said(ask(acme, "cadence"))
+    assert "Only <@kam>, who logged it" not in said(press(acme, confirmation, "Undo"))
+    assert logged(acme) == []
+    assert "Tactical* · every 3 months\nLast held never" in said(ask(acme, "cadence"))
+    assert "already removed" in said(press(acme, confirmation, "Undo"))
+
+
+def test_only_the_logger_or_the_kam_can_undo(acme: Store) -> None:
+    confirmation = ask(acme, "log-meeting tactical yesterday Notes", user="kam")
+    refused = said(press(acme, confirmation, "Undo", user="alice"))
+    assert "Only <@kam>, who logged it, or the KAM <@kam> can remove" in refused
+    assert len(logged(acme)) == 1

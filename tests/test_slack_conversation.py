@@ -77,3 +77,18 @@ async def test_typed_angle_brackets_and_ampersands_come_back_as_typed(slack: Sla
     await slack.slash("/kam log-meeting internal today R&D plan <draft> with @bob", user=ALICE)
     answer = await slack.slash("/kam meetings internal", user=ALICE)
     assert "R&amp;D plan &lt;draft&gt; with <@U0BOB>" in seen(answer)
+
+
+async def test_a_meeting_logged_by_mistake_is_undone_from_its_confirmation(slack: Slack) -> None:
+    await acme(slack)
+    answer = await slack.slash("/kam log-meeting tactical yesterday Wrong account", user=BOB)
+    confirmation = {**answer, "ts": "1764237600.000100"}
+
+    await slack.click(confirmation, "Undo", user=CAROL)
+    refused = await slack.fake.wait_for("response_url", 1)
+    assert "Only <@U0BOB>, who logged it, or the KAM <@U0ALICE>" in str(refused[-1])
+
+    await slack.click(confirmation, "Undo", user=BOB)
+    said = (await slack.fake.wait_for("chat.postMessage", 1))[-1]
+    assert "<@U0BOB> removed the tactical meeting of 2026-11-26 from Acme Group" in said["text"]
+    assert "No meetings logged" in seen(await slack.slash("/kam meetings", user=ALICE))
