@@ -109,12 +109,13 @@ def replan(
 
 
 def replan_due(store: Store, now: datetime) -> int:
-    """Replan items whose facts changed, whose steps ran out, or that were missed while down."""
+    """Replan items whose facts changed or steps ran out (both asked for with a replan request,
+    the latter by the sweep), and items with a step missed while the bot was down."""
     requests = schedule.replan_requests(store.engine)
     for account_id, subject, requested_at in requests:
         replan(store, account_id, now, [subject])
         schedule.done_replanning(store.engine, account_id, subject, requested_at)
-    items = schedule.items_to_replan(store.engine, now - WINDOW)
+    items = schedule.stale_items(store.engine, now - WINDOW)
     for account_id, subject in items:
         replan(store, account_id, now, [subject])
     return len(requests) + len(items)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -212,7 +213,12 @@ class ReminderStep(Base):
     __tablename__ = "reminder_step"
     __table_args__ = (
         UniqueConstraint("account_id", "subject", "due_on", "on_day"),
-        Index("ix_reminder_step_queued_send_at", "queued", "send_at"),
+        Index(
+            "ix_reminder_step_open_send_at",
+            "send_at",
+            sqlite_where=text("queued = 0"),
+            postgresql_where=text("NOT queued"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

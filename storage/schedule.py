@@ -38,6 +38,7 @@ from storage.models import (
     ReminderSnooze,
     ReminderStep,
     ReplanRequest,
+    UtcDateTime,
 )
 
 SWEEP_LOCK = 0x6B616D  # "kam": one advisory lock id for every planner and sweep
@@ -184,27 +185,50 @@ def sweep(engine: Engine, now: datetime, oldest: datetime) -> int:
         for to_user in (False, True):
             statement = _queue_statement(engine, now, oldest, to_user=to_user)
             added += len(session.execute(statement).all())
+        session.execute(_replan_running_out(engine, now, oldest))
         session.execute(update(ReminderStep).where(*_passed(now, oldest)).values(queued=True))
         return added
 
 
-def items_to_replan(engine: Engine, oldest: datetime) -> list[tuple[int, str]]:
-    """Items the planner must look at again: all steps passed, or a step missed while down."""
+def _replan_running_out(engine: Engine, now: datetime, oldest: datetime) -> Executable:
+    """Ask for more steps for the items whose last planned step is being swept now."""
     later = aliased(ReminderStep)
-    stale = (ReminderStep.queued.is_(False)) & (ReminderStep.send_at <= oldest)
-    ran_out = ~exists().where(
-        later.account_id == ReminderStep.account_id,
-        later.subject == ReminderStep.subject,
-        later.queued.is_(False),
+    last_ones = (
+        select(ReminderStep.account_id, ReminderStep.subject, literal(now, UtcDateTime()))
+        .where(
+            *_passed(now, oldest),
+            ~exists().where(
+                later.account_id == ReminderStep.account_id,
+                later.subject == ReminderStep.subject,
+                later.send_at > now,
+            ),
+        )
+        .distinct()
     )
-    query = select(ReminderStep.account_id, ReminderStep.subject).where(stale | ran_out).distinct()
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    statement: Executable = (
+        dialect.insert(ReplanRequest)
+        .from_select(["account_id", "subject", "requested_at"], last_ones)
+        .on_conflict_do_nothing(index_elements=["account_id", "subject"])
+    )
+    return statement
+
+
+def stale_items(engine: Engine, oldest: datetime) -> list[tuple[int, str]]:
+    """Items with a step missed while the bot was down, for the planner to move forward."""
+    query = (
+        select(ReminderStep.account_id, ReminderStep.subject)
+        .where(ReminderStep.queued == false(), ReminderStep.send_at <= oldest)
+        .distinct()
+    )
     with Session(engine) as session:
         return [(account, subject) for account, subject in session.execute(query)]
 
 
 def _passed(now: datetime, oldest: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Steps not yet queued, due in (oldest, now]; written to match the partial index."""
     return (
-        ReminderStep.queued.is_(False),
+        ReminderStep.queued == false(),
         ReminderStep.send_at <= now,
         ReminderStep.send_at > oldest,
     )
@@ -243,6 +267,7 @@ def _latest_due_steps(now: datetime, oldest: datetime) -> list[ColumnElement[boo
             later.due_on == ReminderStep.due_on,
             later.send_at > ReminderStep.send_at,
             later.send_at <= now,
+            later.send_at > oldest,
         ),
     ]
 

@@ -74,9 +74,18 @@ def test_a_step_missed_by_more_than_the_window_waits_for_the_planner(store: Stor
     account = _account(store)
     plan(store, account, "tactical", _steps(0))
     assert sweep(store, at(0, hour=20)) == 0
-    assert schedule.items_to_replan(store.engine, at(0, hour=20) - timedelta(hours=10)) == [
+    assert schedule.stale_items(store.engine, at(0, hour=20) - timedelta(hours=10)) == [
         (account, "tactical")
     ]
+
+
+def test_sweeping_the_last_planned_step_asks_for_more(store: Store) -> None:
+    account = _account(store)
+    plan(store, account, "tactical", _steps(0, 7))
+    sweep(store, at(0))
+    assert schedule.replan_requests(store.engine) == []
+    sweep(store, at(7))
+    assert [(a, s) for a, s, _ in schedule.replan_requests(store.engine)] == [(account, "tactical")]
 
 
 def test_the_kam_hears_directly_from_the_marked_steps(store: Store) -> None:

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from alembic import context
+from typing import Any, Literal
 
-from storage.models import Base
+from alembic import context
+from alembic.autogenerate.api import AutogenContext
+
+from storage.models import Base, UtcDateTime
+
+
+def render_item(kind: str, item: Any, autogen: AutogenContext) -> str | Literal[False]:
+    """Migrations name the stored type, not our Python-side wrapper of it."""
+    if kind == "type" and isinstance(item, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
 
 engine = context.config.attributes["engine"]
 with engine.begin() as connection:
@@ -13,5 +24,6 @@ with engine.begin() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=render_item,
     )
     context.run_migrations()

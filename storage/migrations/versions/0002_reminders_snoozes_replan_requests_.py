@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 14:48:28.308381
+Create Date: 2026-11-27 15:06:37.485283
 """
 
 from collections.abc import Sequence
@@ -129,7 +129,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("reminder_step", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_reminder_step_queued_send_at", ["queued", "send_at"], unique=False
+            "ix_reminder_step_open_send_at",
+            ["send_at"],
+            unique=False,
+            sqlite_where=sa.text("queued = 0"),
+            postgresql_where=sa.text("NOT queued"),
         )
 
     op.create_table(
@@ -162,7 +166,11 @@ def downgrade() -> None:
 
     op.drop_table("replan_request")
     with op.batch_alter_table("reminder_step", schema=None) as batch_op:
-        batch_op.drop_index("ix_reminder_step_queued_send_at")
+        batch_op.drop_index(
+            "ix_reminder_step_open_send_at",
+            sqlite_where=sa.text("queued = 0"),
+            postgresql_where=sa.text("NOT queued"),
+        )
 
     op.drop_table("reminder_step")
     op.drop_table("reminder_snooze")
