@@ -50,7 +50,8 @@ class Listeners:
         else:
             await ack()
         if isinstance(outcome, Form):
-            await _open(client, command, outcome, request.text)
+            again = f"Please run `/kam {request.text}` again."
+            await _open(client, command["trigger_id"], command["response_url"], outcome, again)
         else:
             await _respond(command["response_url"], _as_reply(outcome))
 
@@ -75,7 +76,8 @@ class Listeners:
         request = action_request(body, self.clock())
         outcome = await self._start(request)
         if isinstance(outcome, Form):
-            await _open_for_click(client, body, outcome)
+            again = "Please click again or use `/kam log-meeting`."
+            await _open(client, body["trigger_id"], body["response_url"], outcome, again)
             return
         reply = _as_reply(outcome)
         if reply.visibility is Visibility.CHANNEL and request.channel:
@@ -104,25 +106,17 @@ def _as_reply(outcome: Outcome) -> Reply:
     return Reply(summary=text, blocks=(Section(text),))
 
 
-async def _open(client: AsyncWebClient, command: dict[str, Any], form: Form, typed: str) -> None:
-    """Open the modal; if Slack refuses (an expired trigger_id), tell the caller what to do."""
+async def _open(
+    client: AsyncWebClient, trigger_id: str, response_url: str, form: Form, again: str
+) -> None:
+    """Open the modal; if Slack refuses (an expired trigger_id), say what to do instead."""
     try:
-        await client.views_open(trigger_id=command["trigger_id"], view=modal(form))
+        await client.views_open(trigger_id=trigger_id, view=modal(form))
     except SlackApiError as refused:
         log.warning("views.open failed for %s: %s", form.id, refused.response.get("error"))
-        text = f"I couldn't open the form in time. Please run `/kam {typed}` again."
-        await _respond(command["response_url"], Reply(summary=text, blocks=(Section(text),)))
-
-
-async def _open_for_click(client: AsyncWebClient, body: dict[str, Any], form: Form) -> None:
-    """Open the modal from a click; if Slack refuses, tell the person to use the command."""
-    try:
-        await client.views_open(trigger_id=body["trigger_id"], view=modal(form))
-    except SlackApiError as refused:
-        log.warning("views.open failed for %s: %s", form.id, refused.response.get("error"))
-        text = "I couldn't open the form in time. Please click again or use `/kam log-meeting`."
+        text = f"I couldn't open the form in time. {again}"
         reply = Reply(summary=text, blocks=(Section(text),))
-        await _respond(body["response_url"], reply, replace_original=False)
+        await _respond(response_url, reply, replace_original=False)
 
 
 async def _respond(response_url: str, reply: Reply, **options: bool) -> None:
