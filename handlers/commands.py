@@ -32,7 +32,6 @@ class Command:
     run: CommandHandler
     summary: str
     examples: tuple[str, ...]
-    aliases: tuple[str, ...] = ()
 
 
 def help_text(request: Request, store: Store, args: str) -> Reply:
@@ -99,7 +98,7 @@ ACTIONS: dict[str, RequestHandler] = {
     SNOOZE: snooze_button,
     UNDO: undo_meeting,
 }
-_BY_NAME = {name: command for command in COMMANDS for name in (command.name, *command.aliases)}
+_BY_NAME = {command.name: command for command in COMMANDS}
 
 
 def handle(request: Request, store: Store) -> Outcome:
@@ -127,13 +126,13 @@ def handle(request: Request, store: Store) -> Outcome:
 def _run(request: Request, store: Store) -> Outcome:
     name, _, args = request.text.strip().partition(" ")
     command = _BY_NAME.get(name.lower())
-    if command is None:
-        if not name:
-            return help_text(request, store, "")
-        reply = help_text(request, store, "")
-        note = Section(f"I don't know the command `{name}`. Here is what I can do:")
-        return replace(reply, blocks=(note, *reply.blocks))
-    return command.run(request, store, args.strip())
+    if command is not None:
+        return command.run(request, store, args.strip())
+    reply = help_text(request, store, "")
+    if not name:
+        return reply
+    note = Section(f"I don't know the command `{name}`. Here is what I can do:")
+    return replace(reply, blocks=(note, *reply.blocks))
 
 
 def _printable(request: Request) -> Request:
