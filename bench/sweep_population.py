@@ -59,8 +59,6 @@ MEETINGS_PER_KIND = {
 FORCED_DUE = 0.3
 """Share of meeting items given a reminder on `now`'s local day; others fall where they fall."""
 PAUSED = 0.01
-LAST_SWEEP_BEFORE = timedelta(hours=9)
-"""Steps up to this long before `now` count as already queued: the sweep covers a working day."""
 
 Row = dict[str, Any]
 
@@ -82,8 +80,11 @@ class Item:
     since: date
 
 
-def populate(engine: Engine, accounts: int, now: datetime, seed: int = 7) -> Populated:
-    """Fill a migrated, empty database, a chunk of accounts at a time."""
+def populate(
+    engine: Engine, accounts: int, now: datetime, last_sweep: datetime, seed: int = 7
+) -> Populated:
+    """Fill a migrated, empty database, a chunk of accounts at a time, as the bot leaves it when
+    its previous sweep ran at `last_sweep`: steps up to then are queued, later ones open."""
     rng = random.Random(seed)
     load(engine, Workspace.__tablename__, _workspaces(now))
     meetings = steps = open_steps = 0
@@ -96,7 +97,7 @@ def populate(engine: Engine, accounts: int, now: datetime, seed: int = 7) -> Pop
             items, held, revised = _items(rng, account, now)
             meeting_rows += held
             revision_rows.append(revised)
-            step_rows += _step_rows(account, items, now)
+            step_rows += _step_rows(account, items, now, last_sweep)
         load(engine, Account.__tablename__, batch)
         load(engine, ChannelBinding.__tablename__, [_channel(a) for a in batch])
         load(engine, Meeting.__tablename__, meeting_rows)
@@ -307,10 +308,11 @@ def _revision(account: Row, revised: date) -> Row:
     }
 
 
-def _step_rows(account: Row, items: list[Item], now: datetime) -> Iterator[Row]:
-    """What `plan_item` holds after the bot ran until `LAST_SWEEP_BEFORE` ago: older steps of the
-    open period queued, later ones not."""
-    last_sweep = now - LAST_SWEEP_BEFORE
+def _step_rows(
+    account: Row, items: list[Item], now: datetime, last_sweep: datetime
+) -> Iterator[Row]:
+    """What `plan_item` holds after the bot's sweep at `last_sweep`: older steps of the open
+    period queued, later ones not."""
     for item in items:
         for on_day, number, send_at, notify_kam in _planned(
             account["timezone"], account["country"], item, now

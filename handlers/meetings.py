@@ -47,6 +47,7 @@ TEXT_LIMIT = 3000
 CUSTOMER_LIMIT = 500
 LIST_DEFAULT, LIST_MAX = 10, 25
 DUE_SUFFIX = re.compile(r"\s+(?:by|due|senast|till)\s+(?P<due>[^,;]+?)\s*$", re.IGNORECASE)
+USER_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 OWNER = re.compile(r"<@[A-Za-z0-9._-]{1,60}>|@[\w.-]{1,60}")
 
 
@@ -167,16 +168,18 @@ def _meeting_from_form(request: Request, today: date) -> tuple[NewMeeting | None
     items, item_error = _action_items(texts["action_items"], today)
     if item_error:
         errors["action_items"] = item_error
-    if errors or kind is None or not isinstance(held_on, date):
+    attendees = values.get("attendees") or []
+    if not isinstance(attendees, list) or not all(map(USER_ID.fullmatch, attendees)):
+        errors["attendees"] = "Pick our attendees from the list of people."
+    if errors or kind is None or not isinstance(held_on, date) or not isinstance(attendees, list):
         return None, errors
-    attendees = values.get("attendees")
     return (
         NewMeeting(
             kind=kind,
             held_on=held_on,
             logged_by=request.user,
             logged_at=request.received_at,
-            attendees=tuple(attendees) if isinstance(attendees, list) else (),
+            attendees=tuple(attendees),
             customer_attendees=texts["customer_attendees"],
             notes=texts["notes"],
             decisions=texts["decisions"],

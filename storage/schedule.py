@@ -1,9 +1,10 @@
 """Planned reminders: the rules' steps stored per account, and the sweep that queues due ones.
 
-The sweep is two set-based statements in one transaction, whatever the number of accounts:
+The sweep is three set-based statements in one transaction, whatever the number of accounts:
 queue the latest due step of every open item into the outbox (its dedupe key makes a second sweep,
-a second process or a restart harmless), then mark every passed step as queued, so steps missed
-while the bot was down are skipped instead of sent as a burst.
+a second process or a restart harmless), ask for more steps where the last one is being swept,
+then mark every passed step as queued, so steps missed while the bot was down are skipped instead
+of sent as a burst.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Engine,
     String,
-    and_,
     cast,
     delete,
     exists,
@@ -24,12 +25,14 @@ from sqlalchemy import (
     literal,
     select,
     true,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
-from sqlalchemy.sql import Executable
+from sqlalchemy.sql import Executable, Select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import CTE
 
 from storage.models import (
     Account,
@@ -181,10 +184,7 @@ def sweep(engine: Engine, now: datetime, oldest: datetime) -> int:
     """
     with Session(engine) as session, session.begin():
         _lock_sweep(session)
-        added = 0
-        for to_user in (False, True):
-            statement = _queue_statement(engine, now, oldest, to_user=to_user)
-            added += len(session.execute(statement).all())
+        added = len(session.execute(_queue_statement(engine, now, oldest)).all())
         session.execute(_replan_running_out(engine, now, oldest))
         session.execute(update(ReminderStep).where(*_passed(now, oldest)).values(queued=True))
         return added
@@ -255,40 +255,6 @@ def _cancel_pending(
     )
 
 
-def _latest_due_steps(now: datetime, oldest: datetime) -> list[ColumnElement[bool]]:
-    """Conditions for the latest passed, unqueued step of each open item of an active account."""
-    later = aliased(ReminderStep)
-    return [
-        *_passed(now, oldest),
-        Account.paused_reason.is_(None),
-        ~exists().where(
-            later.account_id == ReminderStep.account_id,
-            later.subject == ReminderStep.subject,
-            later.due_on == ReminderStep.due_on,
-            later.send_at > ReminderStep.send_at,
-            later.send_at <= now,
-            later.send_at > oldest,
-        ),
-    ]
-
-
-def _key(
-    prefix: str, target: ColumnElement[str] | InstrumentedAttribute[str]
-) -> ColumnElement[str]:
-    return (
-        literal(prefix)
-        + cast(ReminderStep.account_id, String)
-        + ":"
-        + ReminderStep.subject
-        + ":"
-        + cast(ReminderStep.due_on, String)
-        + ":"
-        + cast(ReminderStep.on_day, String)
-        + ":"
-        + target
-    )
-
-
 _COLUMNS = [
     "dedupe_key",
     "workspace_id",
@@ -308,42 +274,91 @@ _COLUMNS = [
 ]
 
 
-def _queue_statement(
-    engine: Engine, now: datetime, oldest: datetime, *, to_user: bool
-) -> Executable:
-    """INSERT … SELECT of due steps: to each bound channel, or to the KAM when a step says so."""
-    target: InstrumentedAttribute[str] = Account.kam if to_user else ChannelBinding.channel
-    source = (
-        select(
-            _key("k:" if to_user else "r:", target),
-            Account.workspace_id,
-            Account.id,
-            target,
-            literal(to_user),
-            literal("reminder"),
-            ReminderStep.subject,
-            ReminderStep.due_on,
-            ReminderStep.number,
-            literal(""),
-            literal("pending"),
-            literal(0),
-            false(),
-            literal(now, type_=OutboxMessage.next_attempt_at.type),
-            literal(now, type_=OutboxMessage.created_at.type),
-        )
-        .select_from(ReminderStep)
-        .join(Account, Account.id == ReminderStep.account_id)
-        .where(and_(true(), *_latest_due_steps(now, oldest)))
+def _queue_statement(engine: Engine, now: datetime, oldest: datetime) -> Executable:
+    """Queue each open item's latest step due in (oldest, now], to every channel of its account
+    and, when the step says so, to its KAM, in one INSERT … SELECT.
+
+    Why: `row_number()` picks each item's latest step in one pass over the partial index of open
+    steps, where a NOT EXISTS per candidate searched the table again, and UNION ALL serves both
+    targets from that one pass. Ranking open steps only is exact: a step queued by an earlier
+    sweep is never later than an open one (sweeps move forward; the planner adds steps only after
+    the last queued). The CTE nests inside the INSERT so the statement starts with INSERT, as
+    drivers that look at the first word (pysqlite) expect; `WHERE true` lets SQLite parse ON
+    CONFLICT.
+    """
+    step = ReminderStep
+    newest_first = func.row_number().over(
+        partition_by=(step.account_id, step.subject, step.due_on), order_by=step.send_at.desc()
     )
-    if to_user:
-        source = source.where(ReminderStep.notify_kam.is_(True))
-    else:
-        source = source.join(ChannelBinding, ChannelBinding.account_id == Account.id)
+    ranked = (
+        select(
+            step.account_id,
+            step.subject,
+            step.due_on,
+            step.on_day,
+            step.number,
+            step.notify_kam,
+            newest_first.label("newest_first"),
+        )
+        .where(*_passed(now, oldest))
+        .subquery("ranked")
+    )
+    due = (
+        select(ranked, Account.workspace_id, Account.kam)
+        .join(Account, Account.id == ranked.c.account_id)
+        .where(ranked.c.newest_first == 1, Account.paused_reason.is_(None))
+        .cte("due", nesting=True)
+    )
+    to_channels = _outbox_rows(due, ChannelBinding.channel, now, to_user=False).join(
+        ChannelBinding, ChannelBinding.account_id == due.c.account_id
+    )
+    to_kams = _outbox_rows(due, due.c.kam, now, to_user=True).where(due.c.notify_kam.is_(True))
+    rows = union_all(to_channels, to_kams).subquery("outbox_rows")
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     statement: Executable = (
         dialect.insert(OutboxMessage)
-        .from_select(_COLUMNS, source)
+        .from_select(_COLUMNS, select(rows).where(true()))
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(OutboxMessage.id)
     )
     return statement
+
+
+def _outbox_rows(
+    due: CTE,
+    target: ColumnElement[str] | InstrumentedAttribute[str],
+    now: datetime,
+    *,
+    to_user: bool,
+) -> Select[Any]:
+    """Outbox columns for the due steps, to `target`; the key says which kind of target."""
+    c = due.c
+    key = (
+        literal("k:" if to_user else "r:")
+        + cast(c.account_id, String)
+        + ":"
+        + c.subject
+        + ":"
+        + cast(c.due_on, String)
+        + ":"
+        + cast(c.on_day, String)
+        + ":"
+        + target
+    )
+    return select(
+        key,
+        c.workspace_id,
+        c.account_id,
+        target,
+        literal(to_user),
+        literal("reminder"),
+        c.subject,
+        c.due_on,
+        c.number,
+        literal(""),
+        literal("pending"),
+        literal(0),
+        false(),
+        literal(now, type_=OutboxMessage.next_attempt_at.type),
+        literal(now, type_=OutboxMessage.created_at.type),
+    ).select_from(due)
