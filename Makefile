@@ -3,7 +3,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench bench-sweep lint
+.PHONY: run test bench bench-sweep lint catalog
+
+CATALOG := handlers/locale
+COMPILED := $(CATALOG)/sv/LC_MESSAGES/messages.mo
 
 $(INSTALLED): pyproject.toml
 	python3 -m venv $(VENV)
@@ -11,7 +14,17 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-run: $(INSTALLED)
+$(COMPILED): $(CATALOG)/sv/LC_MESSAGES/messages.po $(INSTALLED)
+	$(BIN)/pybabel compile --quiet --domain messages --directory $(CATALOG)
+
+# After changing user-facing text: extract it, merge it into the Swedish catalog, translate.
+catalog: $(INSTALLED)
+	$(BIN)/pybabel extract --quiet --mapping babel.cfg --no-location --sort-output \
+		--project kam-bot --output $(CATALOG)/messages.pot handlers scheduler bot
+	$(BIN)/pybabel update --quiet --domain messages --input-file $(CATALOG)/messages.pot \
+		--output-dir $(CATALOG) --no-fuzzy-matching --ignore-obsolete
+
+run: $(INSTALLED) $(COMPILED)
 	$(BIN)/kam-bot run
 
 lint: $(INSTALLED)
@@ -19,7 +32,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+test: lint $(COMPILED)
 	.ci/with-postgres $(BIN)/pytest
 
 bench: $(INSTALLED)

@@ -42,10 +42,16 @@ def create_account(request: Request, store: Store, name: str) -> Reply:
         )
     if store.account_named(workspace, name) is not None:
         raise UsageError(f"There is already a key account named *{name}*. Pick another name.")
-    zone = store.workspace_timezone(workspace) or "UTC"
+    zone, language = store.workspace_defaults(workspace)
     try:
         created = store.create_account(
-            workspace, request.channel, name, request.user, zone, request.received_at
+            workspace,
+            request.channel,
+            name,
+            request.user,
+            zone or "UTC",
+            request.received_at,
+            language or "en",
         )
     except AlreadyExists:
         raise UsageError(f"*{name}* or this channel was just taken by someone else.") from None

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from handlers.accounts import account
 from handlers.cadence import cadence
 from handlers.errors import InvalidForm, UsageError
+from handlers.i18n import language_of, speaking
 from handlers.meetings import FORM_ID as MEETING_FORM
 from handlers.meetings import UNDO, log_meeting, meetings, submit_meeting, undo_meeting
 from handlers.model import FieldErrors, Outcome, Reply, Request, Section
@@ -104,6 +105,11 @@ _BY_NAME = {command.name: command for command in COMMANDS}
 def handle(request: Request, store: Store) -> Outcome:
     """Run a typed command or a submitted form; usage errors become a reply to the caller only."""
     request = _printable(request)
+    with speaking(language_of(request.locale)):
+        return _handle(request, store)
+
+
+def _handle(request: Request, store: Store) -> Outcome:
     try:
         if request.form_id:
             return _submit(request, store)

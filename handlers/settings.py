@@ -88,7 +88,7 @@ def set_timezone(request: Request, store: Store, typed: str) -> Reply:
     store.update_account(account.id, timezone=zone)
     planning.replan(store, account.id, request.received_at)
     reply = _changed(request, account.name, f"time zone is now {zone}")
-    if store.adopt_timezone(workspace, zone):
+    if store.adopt_default(workspace, "timezone", zone):
         return _also(reply, f"New key accounts in this workspace will start in {zone} too.")
     return reply
 

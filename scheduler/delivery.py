@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from handlers.i18n import speaking
 from handlers.model import Reply, Visibility
 from handlers.reminders import DueItem, paused_notice, reminder
 from scheduler.planning import SUBJECTS
@@ -220,7 +221,8 @@ def render(store: Store, rows: list[Claimed], now: datetime) -> Reply:
             ),
             key=lambda item: SUBJECTS.index(item.subject),
         )
-        replies.append(reminder(facts, items, now, to_kam=rows[0].to_user))
+        with speaking(facts.account.language):
+            replies.append(reminder(facts, items, now, to_kam=rows[0].to_user))
     replies += [Reply(summary=row.body) for row in rows if row.topic == "notice"]
     if not replies:
         raise ValueError("nothing left to say: the accounts of these rows are gone")

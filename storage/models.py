@@ -68,6 +68,7 @@ class Workspace(Base):
     platform: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(64))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8))
     budget_month: Mapped[int] = mapped_column(default=9, server_default="9")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -83,6 +84,7 @@ class Account(Base):
     name: Mapped[str] = mapped_column(String(80))
     kam: Mapped[str] = mapped_column(String(64))
     timezone: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     country: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     paused_reason: Mapped[str | None] = mapped_column(Text)

@@ -151,11 +151,23 @@ class Store:
             return session.scalars(query).unique().first()
 
     def create_account(
-        self, workspace_id: int, channel: str, name: str, kam: str, timezone: str, now: datetime
+        self,
+        workspace_id: int,
+        channel: str,
+        name: str,
+        kam: str,
+        timezone: str,
+        now: datetime,
+        language: str = "en",
     ) -> Account:
         """Create an account bound to `channel` with the KAM as its first team member."""
         account = Account(
-            workspace_id=workspace_id, name=name, kam=kam, timezone=timezone, created_at=now
+            workspace_id=workspace_id,
+            name=name,
+            kam=kam,
+            timezone=timezone,
+            language=language,
+            created_at=now,
         )
         account.channels.append(ChannelBinding(workspace_id=workspace_id, channel=channel))
         account.members.append(TeamMember(user_id=kam, role="kam", added_by=kam, added_at=now))
@@ -167,18 +179,22 @@ class Store:
             raise AlreadyExists(name) from error
         return account
 
-    def workspace_timezone(self, workspace_id: int) -> str | None:
-        """The time zone new accounts of the workspace start with, once one was chosen."""
+    def workspace_defaults(self, workspace_id: int) -> tuple[str | None, str | None]:
+        """The time zone and language new accounts of the workspace start with, once chosen."""
+        query = select(Workspace.timezone, Workspace.language).where(Workspace.id == workspace_id)
         with self._session() as session:
-            return session.scalar(select(Workspace.timezone).where(Workspace.id == workspace_id))
+            zone, language = session.execute(query).one()
+        return zone, language
 
-    def adopt_timezone(self, workspace_id: int, zone: str) -> bool:
-        """Make `zone` the workspace's default unless it has one; True when it was adopted."""
+    def adopt_default(self, workspace_id: int, setting: str, value: str) -> bool:
+        """Make `value` the workspace's default `timezone` or `language` unless it has one;
+        True when it was adopted."""
+        column = {"timezone": Workspace.timezone, "language": Workspace.language}[setting]
         with self._writing() as session:
             result = session.execute(
                 update(Workspace)
-                .where(Workspace.id == workspace_id, Workspace.timezone.is_(None))
-                .values(timezone=zone)
+                .where(Workspace.id == workspace_id, column.is_(None))
+                .values({column: value})
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
