@@ -15,13 +15,13 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 $(COMPILED): $(CATALOG)/sv/LC_MESSAGES/messages.po $(INSTALLED)
-	$(BIN)/pybabel compile --quiet --domain messages --directory $(CATALOG)
+	$(BIN)/pybabel -q compile --domain messages --directory $(CATALOG)
 
 # After changing user-facing text: extract it, merge it into the Swedish catalog, translate.
 catalog: $(INSTALLED)
-	$(BIN)/pybabel extract --quiet --mapping babel.cfg --no-location --sort-output \
+	$(BIN)/pybabel -q extract --mapping babel.cfg --no-location --sort-output \
 		--project kam-bot --output $(CATALOG)/messages.pot handlers scheduler bot
-	$(BIN)/pybabel update --quiet --domain messages --input-file $(CATALOG)/messages.pot \
+	$(BIN)/pybabel -q update --domain messages --input-file $(CATALOG)/messages.pot \
 		--output-dir $(CATALOG) --no-fuzzy-matching --ignore-obsolete
 
 run: $(INSTALLED) $(COMPILED)
