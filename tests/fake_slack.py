@@ -62,6 +62,8 @@ class FakeSlack:
 
     calls: list[Call] = field(default_factory=list)
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    locales: dict[str, str] = field(default_factory=dict)
+    """Each user's locale as `users.info` tells it; en-US when not set."""
     _failures: dict[str, deque[Failure]] = field(default_factory=dict)
     _random: dict[str, RandomFailures] = field(default_factory=dict)
     _timestamps: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
@@ -174,7 +176,16 @@ class FakeSlack:
             return self._store(body)
         if method == "conversations.history":
             return self._history(body)
+        if method == "users.info":
+            return self._user(body)
         return _answer(method, body)
+
+    def _user(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A user, with a locale only for those who ask for it, as Slack does."""
+        user: dict[str, Any] = {"id": str(body.get("user") or "")}
+        if str(body.get("include_locale")).lower() in ("1", "true"):
+            user["locale"] = self.locales.get(user["id"], "en-US")
+        return {"ok": True, "user": user}
 
     def _store(self, body: dict[str, Any]) -> dict[str, Any]:
         channel = str(body.get("channel") or "")

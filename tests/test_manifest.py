@@ -52,4 +52,13 @@ def test_kam_arrives_escaped_at_the_one_events_url() -> None:
 
 def test_the_bot_asks_for_the_scopes_it_uses() -> None:
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
-    assert scopes == {"commands", "chat:write", "chat:write.public"}
+    assert scopes == {
+        "commands",
+        "chat:write",
+        "chat:write.public",
+        "im:write",
+        "users:read",
+        "channels:history",
+        "groups:history",
+        "im:history",
+    }

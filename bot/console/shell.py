@@ -40,6 +40,7 @@ Console commands:
   :as alice       act as @alice
   :in #kam-acme   go to channel #kam-acme
   :press 1        press button 1 of the latest message
+  :lang sv        answer me in Swedish (`:lang en` for English)
   :help           this list
   :quit           leave (Ctrl-D works too)
 Mention people as @alice. In a form, Enter keeps the value in [brackets], - clears it,
@@ -88,6 +89,7 @@ class Console:
     clock: Clock
     user: str = DEFAULT_USER
     channel: str = DEFAULT_CHANNEL
+    locale: str = "en"
     buttons: list[Button] = field(default_factory=list)
 
     def run(self) -> None:
@@ -122,6 +124,8 @@ class Console:
             self.terminal.say(CONSOLE_HELP)
         elif name == "press":
             self.press(argument.strip())
+        elif name == "lang":
+            self.speak(argument.strip())
         else:
             self.terminal.say(f"I don't know `:{name}`. Try `:as alice`, `:in #kam-acme`, `:help`.")
         return True
@@ -133,6 +137,14 @@ class Console:
             return
         self.user = typed["name"]
         self.terminal.say(f"You are now @{self.user}.")
+
+    def speak(self, locale: str) -> None:
+        """Answer in Swedish (`sv`, `sv-SE`) or English, as a Slack locale would choose."""
+        if not re.fullmatch(r"[A-Za-z]{2}(?:[-_][A-Za-z]{2})?", locale):
+            self.terminal.say("Say which language, e.g. `:lang sv` or `:lang en`.")
+            return
+        self.locale = locale
+        self.terminal.say(f"Replies to @{self.user} now come in {locale}.")
 
     def go_to(self, where: str) -> None:
         typed = CHANNEL_NAME.fullmatch(where)
@@ -166,6 +178,7 @@ class Console:
             channel=self.channel,
             user=self.user,
             received_at=self.clock(),
+            locale=self.locale,
             text=text,
             form_id=form.id if form else "",
             values=dict(values or {}),

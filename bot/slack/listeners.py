@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -15,16 +15,17 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.clients import webhook_client
 from bot.slack.incoming import action_request, slash_request, submission_request
+from bot.slack.locales import Locales
 from bot.slack.messages import message, response_type
 from bot.slack.modals import modal
 from handlers.commands import handle
+from handlers.i18n import _, language_of, speaking
 from handlers.model import FieldErrors, Form, Outcome, Reply, Request, Section, Visibility
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-WORKING = "Working on it…"
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,11 @@ class Listeners:
     store: Store
     clock: Clock
     ack_within: float
+    locales: Locales = field(default_factory=Locales)
 
     async def command(self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         """`/kam …`: a reply rides on the ack; a form opens from the trigger_id."""
-        request = slash_request(command, self.clock())
+        request = await self._in_their_language(slash_request(command, self.clock()), client)
         work = self._start(request)
         outcome = await _within(work, self.ack_within)
         if isinstance(outcome, Reply | FieldErrors):
@@ -45,19 +47,21 @@ class Listeners:
             await ack(response_type=response_type(reply), **message(reply))
             return
         if outcome is None:
-            await ack(response_type="ephemeral", text=WORKING)
+            with speaking(language_of(request.locale)):
+                await ack(response_type="ephemeral", text=_("Working on it…"))
             outcome = await work
         else:
             await ack()
-        if isinstance(outcome, Form):
-            again = f"Please run `/kam {request.text}` again."
-            await _open(client, command["trigger_id"], command["response_url"], outcome, again)
-        else:
-            await _respond(command["response_url"], _as_reply(outcome))
+        with speaking(language_of(request.locale)):
+            if isinstance(outcome, Form):
+                again = _("Please run `/kam {command}` again.").format(command=request.text)
+                await _open(client, command["trigger_id"], command["response_url"], outcome, again)
+            else:
+                await _respond(command["response_url"], _as_reply(outcome))
 
     async def submission(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """A submitted modal: field errors and a next form answer in the ack, the rest is posted."""
-        request = submission_request(body, self.clock())
+        request = await self._in_their_language(submission_request(body, self.clock()), client)
         work = self._start(request)
         outcome = await _within(work, self.ack_within)
         if isinstance(outcome, FieldErrors):
@@ -67,23 +71,30 @@ class Listeners:
             await ack(response_action="update", view=modal(outcome))
             return
         await ack()
-        reply = _as_reply(outcome or await work)
+        with speaking(language_of(request.locale)):
+            reply = _as_reply(outcome or await work)
         await _post(client, request.state.get("channel", ""), request.user, reply)
 
     async def action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """A clicked button: acked at once; a form opens, a reply goes where the click was."""
         await ack()
-        request = action_request(body, self.clock())
+        request = await self._in_their_language(action_request(body, self.clock()), client)
         outcome = await self._start(request)
-        if isinstance(outcome, Form):
-            again = "Please click again or use `/kam log-meeting`."
-            await _open(client, body["trigger_id"], body["response_url"], outcome, again)
-            return
-        reply = _as_reply(outcome)
+        with speaking(language_of(request.locale)):
+            if isinstance(outcome, Form):
+                again = _("Please click again or use `/kam log-meeting`.")
+                await _open(client, body["trigger_id"], body["response_url"], outcome, again)
+                return
+            reply = _as_reply(outcome)
         if reply.visibility is Visibility.CHANNEL and request.channel:
             await client.chat_postMessage(channel=request.channel, **message(reply))
         else:
             await _respond(body["response_url"], reply, replace_original=False)
+
+    async def _in_their_language(self, request: Request, client: AsyncWebClient) -> Request:
+        """The request with the person's Slack locale, which picks the language of replies."""
+        locale = await self.locales.of(client, request.workspace, request.user)
+        return replace(request, locale=locale)
 
     def _start(self, request: Request) -> asyncio.Task[Outcome]:
         """The handler's thread runs to the end even when the ack has to go first."""
@@ -100,9 +111,9 @@ def _as_reply(outcome: Outcome) -> Reply:
     if isinstance(outcome, Reply):
         return outcome
     if isinstance(outcome, FieldErrors):
-        text = "\n".join(f"*{field}*: {error}" for field, error in outcome.errors.items())
+        text = "\n".join(f"*{name}*: {error}" for name, error in outcome.errors.items())
     else:
-        text = "That needs a form, and Slack allows no new one here. Run the command again."
+        text = _("That needs a form, and Slack allows no new one here. Run the command again.")
     return Reply(summary=text, blocks=(Section(text),))
 
 
@@ -114,7 +125,7 @@ async def _open(
         await client.views_open(trigger_id=trigger_id, view=modal(form))
     except SlackApiError as refused:
         log.warning("views.open failed for %s: %s", form.id, refused.response.get("error"))
-        text = f"I couldn't open the form in time. {again}"
+        text = _("I couldn't open the form in time. {what_to_do}").format(what_to_do=again)
         reply = Reply(summary=text, blocks=(Section(text),))
         await _respond(response_url, reply, replace_original=False)
 
