@@ -6,6 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from handlers.errors import UsageError
+from handlers.i18n import _
 from handlers.model import Request
 from storage.models import Account
 from storage.store import Store
@@ -21,9 +22,11 @@ def bound_account(request: Request, store: Store) -> tuple[int, Account]:
     account = store.account_for_channel(workspace, request.channel)
     if account is None:
         raise UsageError(
-            "This channel isn't bound to a key account yet. "
-            "Create one here with `/kam account create <customer name>`, "
-            "e.g. `/kam account create Acme Group`."
+            _(
+                "This channel isn't bound to a key account yet. "
+                "Create one here with `/kam account create <customer name>`, "
+                "e.g. `/kam account create Acme Group`."
+            )
         )
     return workspace, account
 
@@ -33,17 +36,27 @@ def is_member(account: Account, user: str) -> bool:
 
 
 def require_member(account: Account, user: str, action: str) -> None:
-    """Only the account team may act on the account; others are told whom to ask."""
+    """Only the account team may act on the account; others are told whom to ask.
+
+    `action` is already translated, a verb phrase such as `_("log meetings")`.
+    """
     if not is_member(account, user):
         raise UsageError(
-            f"Only the {account.name} account team can {action}. "
-            f"Ask the KAM, <@{account.kam}>, to add you with `/kam team add @you <role>`."
+            _(
+                "Only the {account} account team can {action}. "
+                "Ask the KAM, {kam}, to add you with `/kam team add @you <role>`."
+            ).format(account=account.name, action=action, kam=f"<@{account.kam}>")
         )
 
 
 def require_kam(account: Account, user: str, action: str) -> None:
+    """Only the KAM may; `action` is already translated, e.g. `_("change the account team")`."""
     if user != account.kam:
-        raise UsageError(f"Only the KAM of {account.name}, <@{account.kam}>, can {action}.")
+        raise UsageError(
+            _("Only the KAM of {account}, {kam}, can {action}.").format(
+                account=account.name, kam=f"<@{account.kam}>", action=action
+            )
+        )
 
 
 def local_today(account: Account, now: datetime) -> date:

@@ -6,9 +6,10 @@ from datetime import date
 
 from handlers.access import bound_account, local_today, workspace_id
 from handlers.errors import UsageError
+from handlers.i18n import _, ngettext, speaking
 from handlers.model import Fields, Header, Reply, Request, Section, Visibility
 from handlers.parsing import check_length
-from handlers.wording import people, relative_day
+from handlers.wording import kind_title, people, relative_day
 from scheduler import planning
 from storage.models import MeetingKind
 from storage.store import AlreadyExists, Store
@@ -18,30 +19,36 @@ NAME_LIMIT = 80
 
 def account(request: Request, store: Store, args: str) -> Reply:
     """`account` shows the channel's account; `account create <name>` binds a new one."""
-    action, _, rest = args.partition(" ")
+    action, _sep, rest = args.partition(" ")
     if action == "create":
         return create_account(request, store, rest.strip())
     if action:
         raise UsageError(
-            f"I don't know `account {action}`. Use `/kam account` to see this channel's account "
-            "or `/kam account create Acme Group` to create one."
+            _(
+                "I don't know `account {action}`. Use `/kam account` to see this channel's "
+                "account or `/kam account create Acme Group` to create one."
+            ).format(action=action)
         )
     return show_account(request, store)
 
 
 def create_account(request: Request, store: Store, name: str) -> Reply:
     if not name:
-        raise UsageError("Name the customer: `/kam account create Acme Group`.")
-    check_length("An account name", name, NAME_LIMIT)
+        raise UsageError(_("Name the customer: `/kam account create Acme Group`."))
+    check_length(_("An account name"), name, NAME_LIMIT)
     workspace = workspace_id(request, store)
     existing = store.account_for_channel(workspace, request.channel)
     if existing is not None:
         raise UsageError(
-            f"This channel already belongs to *{existing.name}* (KAM <@{existing.kam}>). "
-            "Use a new channel for another key account."
+            _(
+                "This channel already belongs to *{account}* (KAM {kam}). "
+                "Use a new channel for another key account."
+            ).format(account=existing.name, kam=f"<@{existing.kam}>")
         )
     if store.account_named(workspace, name) is not None:
-        raise UsageError(f"There is already a key account named *{name}*. Pick another name.")
+        raise UsageError(
+            _("There is already a key account named *{name}*. Pick another name.").format(name=name)
+        )
     zone, language = store.workspace_defaults(workspace)
     try:
         created = store.create_account(
@@ -54,43 +61,56 @@ def create_account(request: Request, store: Store, name: str) -> Reply:
             language or "en",
         )
     except AlreadyExists:
-        raise UsageError(f"*{name}* or this channel was just taken by someone else.") from None
+        raise UsageError(
+            _("*{name}* or this channel was just taken by someone else.").format(name=name)
+        ) from None
     planning.replan(store, created.id, request.received_at)
-    return Reply(
-        summary=f"{created.name} is now a key account, run from this channel.",
-        blocks=(
-            Section(
-                f"*{created.name}* is now a key account, run from this channel. "
-                f"<@{request.user}> is its KAM."
+    with speaking(created.language):
+        return Reply(
+            summary=_("{account} is now a key account, run from this channel.").format(
+                account=created.name
             ),
-            Section(
-                "Next: add the account team with `/kam team add @alice sales`, "
-                "then log meetings with `/kam log-meeting`."
+            blocks=(
+                Section(
+                    _(
+                        "*{account}* is now a key account, run from this channel. {kam} is its KAM."
+                    ).format(account=created.name, kam=f"<@{request.user}>")
+                ),
+                Section(
+                    _(
+                        "Next: add the account team with `/kam team add @alice sales`, "
+                        "then log meetings with `/kam log-meeting`."
+                    )
+                ),
             ),
-        ),
-        visibility=Visibility.CHANNEL,
-    )
+            visibility=Visibility.CHANNEL,
+        )
 
 
 def show_account(request: Request, store: Store) -> Reply:
-    _, found = bound_account(request, store)
+    _workspace, found = bound_account(request, store)
     today = local_today(found, request.received_at)
     last = store.last_held(found.id)
-    meetings = tuple(
-        (kind.value.capitalize(), _held(last.get(kind.value), today)) for kind in MeetingKind
-    )
+    meetings = tuple((kind_title(kind), _held(last.get(kind.value), today)) for kind in MeetingKind)
     team = "\n".join(f"• <@{member.user_id}> — {member.role}" for member in found.members)
+    size = len(found.members)
     return Reply(
-        summary=f"{found.name}: KAM <@{found.kam}>, {len(found.members)} on the team.",
+        summary=ngettext(
+            "{account}: KAM {kam}, {n} on the team.",
+            "{account}: KAM {kam}, {n} on the team.",
+            size,
+        ).format(account=found.name, kam=f"<@{found.kam}>", n=size),
         blocks=(
             Header(found.name),
-            Fields((("KAM", people([found.kam])), ("Time zone", found.timezone))),
-            Section(f"*Account team*\n{team}"),
-            Section("*Last meeting of each kind*"),
+            Fields(((_("KAM"), people([found.kam])), (_("Time zone"), found.timezone))),
+            Section(_("*Account team*") + "\n" + team),
+            Section(_("*Last meeting of each kind*")),
             Fields(meetings),
         ),
     )
 
 
 def _held(day: date | None, today: date) -> str:
-    return "never" if day is None else f"{day.isoformat()} ({relative_day(day, today)})"
+    if day is None:
+        return _("never")
+    return f"{day.isoformat()} ({relative_day(day, today)})"

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 
 from handlers.access import bound_account, require_kam
 from handlers.errors import UsageError
+from handlers.i18n import _, ngettext, speaking
 from handlers.model import Block, Context, Header, Reply, Request, Section, Visibility
 from handlers.parsing import kinds_list, meeting_kind
-from handlers.wording import count
+from handlers.settings import month_name
 from scheduler import planning
 from scheduler.cadence import Cadence
 from scheduler.rules import LEAD_DAYS, REVISION_LEAD_DAYS, meeting_status
@@ -23,14 +23,40 @@ EVERY = re.compile(
     re.IGNORECASE,
 )
 MAX_MONTHS, MAX_WEEKS = 24, 104
-SET_EXAMPLE = (
-    "`/kam cadence set tactical every 2 months` or `/kam cadence set internal every 3 weeks`"
-)
+
+
+def set_example() -> str:
+    """How to set a rhythm, in the current language."""
+    return _(
+        "`/kam cadence set tactical every 2 months` or `/kam cadence set internal every 3 weeks`"
+    )
+
+
+def kind_name(kind: MeetingKind) -> str:
+    """The kind as a label: `Strategic`, `Tactical`, …"""
+    names = {
+        MeetingKind.STRATEGIC: _("Strategic"),
+        MeetingKind.TACTICAL: _("Tactical"),
+        MeetingKind.OPERATIONAL: _("Operational"),
+        MeetingKind.INTERNAL: _("Internal"),
+    }
+    return names[kind]
+
+
+def kind_word(kind: MeetingKind) -> str:
+    """The kind inside a sentence: `strategic`, `tactical`, …"""
+    words = {
+        MeetingKind.STRATEGIC: _("strategic"),
+        MeetingKind.TACTICAL: _("tactical"),
+        MeetingKind.OPERATIONAL: _("operational"),
+        MeetingKind.INTERNAL: _("internal"),
+    }
+    return words[kind]
 
 
 def cadence(request: Request, store: Store, args: str) -> Reply:
     """`cadence` shows; `set <kind> every N months|weeks`, `off <kind>`, `on <kind>` change it."""
-    action, _, rest = args.partition(" ")
+    action, _sep, rest = args.partition(" ")
     if action == "set":
         return set_cadence(request, store, rest.strip())
     if action in ("off", "on"):
@@ -39,119 +65,150 @@ def cadence(request: Request, store: Store, args: str) -> Reply:
         return resume_reminders(request, store)
     if action:
         raise UsageError(
-            f"I don't know `cadence {action}`. Use `/kam cadence` to see it, {SET_EXAMPLE}, "
-            "`/kam cadence off operational` or `/kam cadence on operational`."
+            _(
+                "I don't know `cadence {action}`. Use `/kam cadence` to see it, {example}, "
+                "`/kam cadence off operational` or `/kam cadence on operational`."
+            ).format(action=action, example=set_example())
         )
     return show_cadence(request, store)
 
 
 def show_cadence(request: Request, store: Store) -> Reply:
-    _, account = bound_account(request, store)
+    _workspace, account = bound_account(request, store)
     facts = store.planning_facts(account.id)
     assert facts is not None
     today = planning.calendar_of(facts).local_date(request.received_at)
-    blocks: list[Block] = [Header(f"Meeting rhythm of {account.name}")]
+    title = _("Meeting rhythm of {account}").format(account=account.name)
+    blocks: list[Block] = [Header(title)]
     if account.paused_reason:
         blocks.append(
             Section(
-                f"Reminders are *paused*: I couldn't post here (`{account.paused_reason}`). "
-                "Invite me back, then type `/kam cadence resume`."
+                _(
+                    "Reminders are *paused*: I couldn't post here (`{reason}`). "
+                    "Invite me back, then type `/kam cadence resume`."
+                ).format(reason=account.paused_reason)
             )
         )
     blocks += [Section(_kind_line(facts, kind, today)) for kind in MeetingKind]
     due = planning.revision_due_on(facts)
-    last = facts.last_revision.isoformat() if facts.last_revision else "never"
-    month = calendar.month_name[facts.budget_month]
+    last = facts.last_revision.isoformat() if facts.last_revision else _("never")
     blocks.append(
         Section(
-            f"*Plan revision* · twice a year, budget month {month}\n"
-            f"Last revised {last} · next due {due.isoformat()} · "
-            f"*{meeting_status(due, today, REVISION_LEAD_DAYS)}*"
+            _(
+                "*Plan revision* · twice a year, budget month {month}\n"
+                "Last revised {last} · next due {due} · *{status}*"
+            ).format(
+                month=month_name(facts.budget_month),
+                last=last,
+                due=due.isoformat(),
+                status=meeting_status(due, today, REVISION_LEAD_DAYS),
+            )
         )
     )
-    blocks.append(Context(f"The KAM changes the rhythm: {SET_EXAMPLE}."))
-    return Reply(summary=f"Meeting rhythm of {account.name}", blocks=tuple(blocks))
+    blocks.append(
+        Context(_("The KAM changes the rhythm: {example}.").format(example=set_example()))
+    )
+    return Reply(summary=title, blocks=tuple(blocks))
 
 
 def _kind_line(facts: PlanningFacts, kind: MeetingKind, today: date) -> str:
     rhythm = planning.cadence_of(kind, facts.cadences.get(kind.value))
-    name = kind.value.capitalize()
+    name = kind_name(kind)
     if rhythm is None:
-        return f"*{name}* · off (no reminders)"
+        return _("*{kind}* · off (no reminders)").format(kind=name)
     held = facts.last_held.get(kind)
     due = planning.meeting_due_on(facts, kind)
     assert due is not None
     status = meeting_status(due, today, LEAD_DAYS[kind])
-    last = held.isoformat() if held else "never"
-    return (
-        f"*{name}* · {interval(rhythm)}\nLast held {last} · next due {due.isoformat()} · *{status}*"
+    last = held.isoformat() if held else _("never")
+    return _("*{kind}* · {interval}\nLast held {last} · next due {due} · *{status}*").format(
+        kind=name, interval=interval(rhythm), last=last, due=due.isoformat(), status=status
     )
 
 
 def interval(rhythm: Cadence) -> str:
     """`every 6 months`, `every month`, `every 2 weeks`."""
     if rhythm.months:
-        return "every month" if rhythm.months == 1 else f"every {count(rhythm.months, 'month')}"
-    return "every week" if rhythm.weeks == 1 else f"every {count(rhythm.weeks, 'week')}"
+        n = rhythm.months
+        return ngettext("every month", "every {n} months", n).format(n=n)
+    n = rhythm.weeks
+    return ngettext("every week", "every {n} weeks", n).format(n=n)
 
 
 def set_cadence(request: Request, store: Store, args: str) -> Reply:
-    _, account = bound_account(request, store)
-    require_kam(account, request.user, "change the meeting rhythm")
+    _workspace, account = bound_account(request, store)
+    require_kam(account, request.user, _("change the meeting rhythm"))
     match = EVERY.match(" ".join(args.split()))
     kind = meeting_kind(match["kind"]) if match else None
     if match is None or kind is None:
         raise UsageError(
-            f"Say which kind and how often, e.g. {SET_EXAMPLE}. Kinds: {kinds_list()}."
+            _("Say which kind and how often, e.g. {example}. Kinds: {kinds}.").format(
+                example=set_example(), kinds=kinds_list()
+            )
         )
     n = int(match["n"] or 1)
     in_months = match["unit"].lower().startswith(("month", "mån"))
     limit = MAX_MONTHS if in_months else MAX_WEEKS
     if not 1 <= n <= limit:
-        unit = "months" if in_months else "weeks"
-        raise UsageError(f"Pick between 1 and {limit} {unit}, e.g. {SET_EXAMPLE}.")
+        if in_months:
+            told = _("Pick between 1 and {limit} months, e.g. {example}.")
+        else:
+            told = _("Pick between 1 and {limit} weeks, e.g. {example}.")
+        raise UsageError(told.format(limit=limit, example=set_example()))
     rhythm = Cadence(months=n) if in_months else Cadence(weeks=n)
     store.set_cadence(account.id, kind.value, rhythm.months, rhythm.weeks)
     planning.replan(store, account.id, request.received_at, [kind.value])
-    return _changed(request, store, account.id, kind, f"now {interval(rhythm)}")
+    with speaking(account.language):
+        return _changed(
+            request, store, account.id, kind, _("now {interval}").format(interval=interval(rhythm))
+        )
 
 
 def switch_cadence(request: Request, store: Store, args: str, *, on: bool) -> Reply:
-    _, account = bound_account(request, store)
-    require_kam(account, request.user, "change the meeting rhythm")
+    _workspace, account = bound_account(request, store)
+    require_kam(account, request.user, _("change the meeting rhythm"))
     kind = meeting_kind(args)
     if kind is None:
         word = "on" if on else "off"
         raise UsageError(
-            f"Say which kind: `/kam cadence {word} operational`. Kinds: {kinds_list()}."
+            _("Say which kind: `/kam cadence {word} operational`. Kinds: {kinds}.").format(
+                word=word, kinds=kinds_list()
+            )
         )
     if on:
         store.reset_cadence(account.id, kind.value)
     else:
         store.set_cadence(account.id, kind.value, 0, 0)
     planning.replan(store, account.id, request.received_at, [kind.value])
-    said = "back to the default rhythm" if on else "off: no more reminders for it"
-    return _changed(request, store, account.id, kind, said)
+    with speaking(account.language):
+        said = _("back to the default rhythm") if on else _("off: no more reminders for it")
+        return _changed(request, store, account.id, kind, said)
 
 
 def _changed(
     request: Request, store: Store, account_id: int, kind: MeetingKind, said: str
 ) -> Reply:
+    """The change as told to the channel; call it inside `speaking(account.language)`."""
     facts = store.planning_facts(account_id)
     assert facts is not None
     due = planning.meeting_due_on(facts, kind)
-    after = f" Next due {due.isoformat()}." if due else ""
-    name = facts.account.name
-    text = f"<@{request.user}> set the {kind.value} meeting rhythm of {name} {said}.{after}"
+    text = _("<@{user}> set the {kind} meeting rhythm of {account} {said}.").format(
+        user=request.user, kind=kind_word(kind), account=facts.account.name, said=said
+    )
+    if due:
+        text += " " + _("Next due {due}.").format(due=due.isoformat())
     return Reply(summary=text, blocks=(Section(text),), visibility=Visibility.CHANNEL)
 
 
 def resume_reminders(request: Request, store: Store) -> Reply:
-    _, account = bound_account(request, store)
-    require_kam(account, request.user, "resume reminders")
+    _workspace, account = bound_account(request, store)
+    require_kam(account, request.user, _("resume reminders"))
     if not account.paused_reason:
-        raise UsageError(f"Reminders for {account.name} aren't paused.")
+        raise UsageError(_("Reminders for {account} aren't paused.").format(account=account.name))
     store.update_account(account.id, paused_reason=None)
     planning.replan(store, account.id, request.received_at)
-    text = f"Reminders for {account.name} are back on, in this channel."
+    with speaking(account.language):
+        text = _("Reminders for {account} are back on, in this channel.").format(
+            account=account.name
+        )
     return Reply(summary=text, blocks=(Section(text),), visibility=Visibility.CHANNEL)

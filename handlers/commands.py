@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from handlers.accounts import account
 from handlers.cadence import cadence
 from handlers.errors import InvalidForm, UsageError
-from handlers.i18n import language_of, speaking
+from handlers.i18n import _, current, language_of, speaking
 from handlers.meetings import FORM_ID as MEETING_FORM
 from handlers.meetings import UNDO, log_meeting, meetings, submit_meeting, undo_meeting
 from handlers.model import FieldErrors, Outcome, Reply, Request, Section
@@ -29,22 +29,35 @@ RequestHandler = Callable[[Request, Store], Outcome]
 
 @dataclass(frozen=True)
 class Command:
+    """A command; `summary` translates when called, `sv_examples` are typed the Swedish way."""
+
     name: str
     run: CommandHandler
-    summary: str
+    summary: Callable[[], str]
     examples: tuple[str, ...]
+    sv_examples: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+    def word(self) -> str:
+        """The command as a speaker of the current language types it."""
+        return self.aliases[0] if self.aliases and current() == "sv" else self.name
+
+    def shown_examples(self) -> tuple[str, ...]:
+        return self.sv_examples if self.sv_examples and current() == "sv" else self.examples
 
 
 def help_text(request: Request, store: Store, args: str) -> Reply:
     """Every command with an example, generated from `COMMANDS` so it cannot go stale."""
     lines = [
-        f"*{command.summary}*\n" + "\n".join(f"`/kam {example}`" for example in command.examples)
+        f"*{command.summary()}*\n"
+        + "\n".join(f"`/kam {example}`" for example in command.shown_examples())
         for command in COMMANDS
     ]
+    names = ", ".join(f"`{command.word()}`" for command in COMMANDS)
     return Reply(
-        summary="kam-bot commands: " + ", ".join(command.name for command in COMMANDS),
+        summary=_("kam-bot commands: {commands}").format(commands=names),
         blocks=(
-            Section("*kam-bot* keeps your key accounts' meeting rhythm. Commands:"),
+            Section(_("*kam-bot* keeps your key accounts' meeting rhythm. Commands:")),
             *(Section(line) for line in lines),
         ),
     )
@@ -54,44 +67,69 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "log-meeting",
         log_meeting,
-        "Log a meeting (strategic, tactical, operational, internal); alone, it opens a form",
+        lambda: _(
+            "Log a meeting (strategic, tactical, operational, internal); alone, it opens a form"
+        ),
         (
             "log-meeting strategic 2026-11-20 Agreed to extend the framework agreement @alice",
             "log-meeting",
         ),
+        ("möte taktisk igår Gick igenom leveransplanen @alice", "möte"),
+        aliases=("möte",),
     ),
-    Command("meetings", meetings, "List the latest meetings", ("meetings", "meetings tactical 5")),
+    Command(
+        "meetings",
+        meetings,
+        lambda: _("List the latest meetings"),
+        ("meetings", "meetings tactical 5"),
+        ("möten", "möten taktisk 5"),
+        aliases=("möten",),
+    ),
     Command(
         "account",
         account,
-        "Show this channel's key account, or create one",
+        lambda: _("Show this channel's key account, or create one"),
         ("account", "account create Acme Group"),
     ),
     Command(
         "team",
         team,
-        "Show or change the account team (the KAM manages it)",
+        lambda: _("Show or change the account team (the KAM manages it)"),
         ("team", "team add @alice sales", "team remove @alice"),
+        ("team", "team add @alice sälj", "team remove @alice"),
     ),
     Command(
         "cadence",
         cadence,
-        "See and set how often each kind of meeting is due (the KAM sets it)",
+        lambda: _("See and set how often each kind of meeting is due (the KAM sets it)"),
         ("cadence", "cadence set tactical every 2 months", "cadence off operational"),
+        ("cadence", "cadence set taktisk every 2 månader", "cadence off operativ"),
     ),
     Command(
         "plan",
         plan,
-        "The account plan's twice-yearly revision",
+        lambda: _("The account plan's twice-yearly revision"),
         ("plan", "plan revised Updated budget and key activities"),
+        ("plan", "plan revised Uppdaterad budget och nyckelaktiviteter"),
     ),
     Command(
         "settings",
         settings,
-        "Time zone, holidays and budget month for reminders",
-        ("settings", "settings timezone Europe/Stockholm", "settings budget-month october"),
+        lambda: _("Time zone, holidays and budget month for reminders"),
+        (
+            "settings",
+            "settings timezone Europe/Stockholm",
+            "settings budget-month october",
+            "settings language sv",
+        ),
+        (
+            "settings",
+            "settings timezone Europe/Stockholm",
+            "settings budget-month oktober",
+            "settings language sv",
+        ),
     ),
-    Command("help", help_text, "Show this help", ("help",)),
+    Command("help", help_text, lambda: _("Show this help"), ("help",), ("hjälp",), ("hjälp",)),
 )
 FORMS: dict[str, RequestHandler] = {MEETING_FORM: submit_meeting}
 ACTIONS: dict[str, RequestHandler] = {
@@ -99,7 +137,7 @@ ACTIONS: dict[str, RequestHandler] = {
     SNOOZE: snooze_button,
     UNDO: undo_meeting,
 }
-_BY_NAME = {command.name: command for command in COMMANDS}
+_BY_NAME = {word: command for command in COMMANDS for word in (command.name, *command.aliases)}
 
 
 def handle(request: Request, store: Store) -> Outcome:
@@ -123,21 +161,21 @@ def _handle(request: Request, store: Store) -> Outcome:
     except Exception:
         what = request.text or request.form_id or request.action
         log.exception("request failed: %s %r", request.platform, what)
-        apology = (
+        apology = _(
             "Sorry, something went wrong on my side and nothing was changed. Please try again."
         )
         return Reply(summary=apology, blocks=(Section(apology),))
 
 
 def _run(request: Request, store: Store) -> Outcome:
-    name, _, args = request.text.strip().partition(" ")
+    name, _sep, args = request.text.strip().partition(" ")
     command = _BY_NAME.get(name.lower())
     if command is not None:
         return command.run(request, store, args.strip())
     reply = help_text(request, store, "")
     if not name:
         return reply
-    note = Section(f"I don't know the command `{name}`. Here is what I can do:")
+    note = Section(_("I don't know the command `{name}`. Here is what I can do:").format(name=name))
     return replace(reply, blocks=(note, *reply.blocks))
 
 
@@ -153,12 +191,12 @@ def _printable(request: Request) -> Request:
 def _act(request: Request, store: Store) -> Outcome:
     act = ACTIONS.get(request.action)
     if act is None:
-        raise UsageError("That button is no longer available. Run the command again.")
+        raise UsageError(_("That button is no longer available. Run the command again."))
     return act(request, store)
 
 
 def _submit(request: Request, store: Store) -> Outcome:
     submit = FORMS.get(request.form_id)
     if submit is None:
-        raise UsageError("That form is no longer available. Run the command again.")
+        raise UsageError(_("That form is no longer available. Run the command again."))
     return submit(replace(request, channel=request.state.get("channel", "")), store)

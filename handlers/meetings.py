@@ -9,6 +9,7 @@ from datetime import date
 
 from handlers.access import bound_account, local_today, require_member
 from handlers.errors import InvalidForm, UsageError
+from handlers.i18n import _, ngettext, speaking
 from handlers.model import (
     Actions,
     Block,
@@ -28,15 +29,23 @@ from handlers.model import (
     Visibility,
 )
 from handlers.parsing import (
-    DATE_HELP,
     check_length,
+    date_help,
     kinds_list,
     meeting_kind,
     mentioned_users,
     read_date,
     take_date,
 )
-from handlers.wording import count, excerpt, people, relative_day
+from handlers.wording import (
+    excerpt,
+    kind_meeting,
+    kind_name,
+    kind_title,
+    number,
+    people,
+    relative_day,
+)
 from scheduler import planning
 from storage.models import Account, Meeting, MeetingKind
 from storage.store import NewActionItem, NewMeeting, Store
@@ -54,7 +63,7 @@ OWNER = re.compile(r"<@[A-Za-z0-9._-]{1,60}>|@[\w.-]{1,60}")
 def log_meeting(request: Request, store: Store, args: str) -> Outcome:
     """Log inline when there are notes; otherwise open the form with what was given preset."""
     workspace, account = bound_account(request, store)
-    require_member(account, request.user, "log meetings")
+    require_member(account, request.user, _("log meetings"))
     today = local_today(account, request.received_at)
     words = args.split()
     if not words:
@@ -64,7 +73,7 @@ def log_meeting(request: Request, store: Store, args: str) -> Outcome:
     notes = args.split(None, len(words) - len(rest))[-1].strip() if rest else ""
     if not notes:
         return meeting_form(request, kind, held_on or today)
-    check_length("Notes", notes, TEXT_LIMIT)
+    check_length(_("Notes"), notes, TEXT_LIMIT)
     meeting = NewMeeting(
         kind=kind,
         held_on=held_on or today,
@@ -80,30 +89,30 @@ def meeting_form(request: Request, kind: MeetingKind | None, held_on: date) -> F
     """The log form; its submission key makes a double submit log one meeting."""
     return Form(
         id=FORM_ID,
-        title="Log a meeting",
-        submit="Log meeting",
+        title=_("Log a meeting"),
+        submit=_("Log meeting"),
         fields=(
             ChoiceField(
                 "kind",
-                "Kind of meeting",
-                tuple(Option(k.value, k.value.capitalize()) for k in MeetingKind),
+                _("Kind of meeting"),
+                tuple(Option(k.value, kind_title(k)) for k in MeetingKind),
                 initial=kind.value if kind else None,
             ),
-            DateField("held_on", "Date", initial=held_on),
-            UsersField("attendees", "Our attendees", initial=(request.user,)),
+            DateField("held_on", _("Date"), initial=held_on),
+            UsersField("attendees", _("Our attendees"), initial=(request.user,)),
             TextField(
                 "customer_attendees",
-                "Customer attendees",
+                _("Customer attendees"),
                 max_length=CUSTOMER_LIMIT,
-                placeholder="Names and roles on the customer's side",
+                placeholder=_("Names and roles on the customer's side"),
             ),
-            TextField("notes", "Notes", multiline=True, placeholder="What was discussed"),
-            TextField("decisions", "Decisions", multiline=True),
+            TextField("notes", _("Notes"), multiline=True, placeholder=_("What was discussed")),
+            TextField("decisions", _("Decisions"), multiline=True),
             TextField(
                 "action_items",
-                "Action items",
+                _("Action items"),
                 multiline=True,
-                placeholder="One per line: @owner what to do by 2026-12-15",
+                placeholder=_("One per line: @owner what to do by 2026-12-15"),
             ),
         ),
         state={"channel": request.channel, "submission": uuid.uuid4().hex},
@@ -113,7 +122,7 @@ def meeting_form(request: Request, kind: MeetingKind | None, held_on: date) -> F
 def submit_meeting(request: Request, store: Store) -> Reply:
     """Log a meeting from the form, or report every problem at its field."""
     workspace, account = bound_account(request, store)
-    require_member(account, request.user, "log meetings")
+    require_member(account, request.user, _("log meetings"))
     today = local_today(account, request.received_at)
     meeting, errors = _meeting_from_form(request, today)
     if errors or meeting is None:
@@ -123,27 +132,51 @@ def submit_meeting(request: Request, store: Store) -> Reply:
 
 def meetings(request: Request, store: Store, args: str) -> Reply:
     """`meetings [kind] [N]`: the newest N meetings, of one kind or all."""
-    _, account = bound_account(request, store)
+    _workspace, account = bound_account(request, store)
     kind, limit = _list_filters(args.split())
     found = store.meetings(account.id, kind.value if kind else None, limit)
-    what = f"{kind.value} meetings" if kind else "meetings"
     if not found:
-        text = f"No {what} logged for {account.name} yet. Log one with `/kam log-meeting`."
+        text = _nothing_logged(kind, account.name)
         return Reply(summary=text, blocks=(Section(text),))
-    title = f"The last {count(len(found), what.removesuffix('s'))} for {account.name}"
+    title = _last_meetings(kind, len(found), account.name)
     return Reply(
         summary=title,
         blocks=(Section(f"*{title}*"), *(Section(_meeting_line(m)) for m in found)),
     )
 
 
+def _nothing_logged(kind: MeetingKind | None, account: str) -> str:
+    if kind is None:
+        text = _("No meetings logged for {account} yet. Log one with `/kam log-meeting`.")
+    else:
+        text = _("No {kind} meetings logged for {account} yet. Log one with `/kam log-meeting`.")
+    return text.format(kind=kind_name(kind) if kind else "", account=account)
+
+
+def _last_meetings(kind: MeetingKind | None, n: int, account: str) -> str:
+    """`The last 3 tactical meetings for Acme`, or of all kinds."""
+    if kind is None:
+        text = ngettext(
+            "The last {n} meeting for {account}", "The last {n} meetings for {account}", n
+        )
+    else:
+        text = ngettext(
+            "The last {n} {kind} meeting for {account}",
+            "The last {n} {kind} meetings for {account}",
+            n,
+        )
+    return text.format(n=n, kind=kind_name(kind) if kind else "", account=account)
+
+
 def _kind_or_usage(word: str) -> MeetingKind:
     kind = meeting_kind(word)
     if kind is None:
         raise UsageError(
-            f"`{word}` isn't a meeting kind. Use one of {kinds_list()}, e.g. "
-            "`/kam log-meeting tactical yesterday Reviewed delivery KPIs`, "
-            "or `/kam log-meeting` alone to fill in a form."
+            _(
+                "`{word}` isn't a meeting kind. Use one of {kinds}, e.g. "
+                "`/kam log-meeting tactical yesterday Reviewed delivery KPIs`, "
+                "or `/kam log-meeting` alone to fill in a form."
+            ).format(word=word, kinds=kinds_list())
         )
     return kind
 
@@ -152,25 +185,29 @@ def _meeting_from_form(request: Request, today: date) -> tuple[NewMeeting | None
     values, errors = request.values, {}
     kind = meeting_kind(str(values.get("kind") or ""))
     if kind is None:
-        errors["kind"] = f"Choose the kind of meeting: {kinds_list()}."
+        errors["kind"] = _("Choose the kind of meeting: {kinds}.").format(kinds=kinds_list())
     held_on = values.get("held_on")
     if not isinstance(held_on, date):
-        errors["held_on"] = "Pick the date the meeting was held."
+        errors["held_on"] = _("Pick the date the meeting was held.")
     elif held_on > today:
-        errors["held_on"] = "That date is in the future; log meetings that have happened."
+        errors["held_on"] = _("That date is in the future; log meetings that have happened.")
     texts = {name: str(values.get(name) or "").strip() for name in _TEXT_FIELDS}
     for name, text in texts.items():
         limit = CUSTOMER_LIMIT if name == "customer_attendees" else TEXT_LIMIT
         if len(text) > limit:
-            errors[name] = f"At most {limit:,} characters; this has {len(text):,}."
+            errors[name] = ngettext(
+                "At most {limit} character; this has {length}.",
+                "At most {limit} characters; this has {length}.",
+                limit,
+            ).format(limit=number(limit), length=number(len(text)))
     if not (texts["notes"] or texts["decisions"] or texts["action_items"]):
-        errors["notes"] = "Write what happened: notes, decisions or action items."
+        errors["notes"] = _("Write what happened: notes, decisions or action items.")
     items, item_error = _action_items(texts["action_items"], today)
     if item_error:
         errors["action_items"] = item_error
     attendees = values.get("attendees") or []
     if not isinstance(attendees, list) or not all(map(USER_ID.fullmatch, attendees)):
-        errors["attendees"] = "Pick our attendees from the list of people."
+        errors["attendees"] = _("Pick our attendees from the list of people.")
     if errors or kind is None or not isinstance(held_on, date) or not isinstance(attendees, list):
         return None, errors
     return (
@@ -196,7 +233,7 @@ _TEXT_FIELDS = ("customer_attendees", "notes", "decisions", "action_items")
 def _action_items(text: str, today: date) -> tuple[tuple[NewActionItem, ...], str]:
     """One item per line: an optional `@owner` and an optional `by <date>` at the end."""
     items = []
-    for number, line in enumerate(filter(None, map(str.strip, text.splitlines())), start=1):
+    for line_number, line in enumerate(filter(None, map(str.strip, text.splitlines())), start=1):
         due = None
         suffix = DUE_SUFFIX.search(line)
         if suffix:
@@ -205,7 +242,9 @@ def _action_items(text: str, today: date) -> tuple[tuple[NewActionItem, ...], st
             except UsageError:
                 return (
                     (),
-                    f"Line {number}: I can't read the due date `{suffix['due']}`; use {DATE_HELP}.",
+                    _("Line {number}: I can't read the due date `{due}`; use {help}.").format(
+                        number=line_number, due=suffix["due"], help=date_help()
+                    ),
                 )
             line = line[: suffix.start()]
         owner = OWNER.search(line)
@@ -219,28 +258,32 @@ def _store_and_confirm(
     logged = store.log_meeting(workspace, account.id, new)
     meeting = logged.meeting
     if not logged.created:
-        text = f"This {meeting.kind} meeting of {meeting.held_on.isoformat()} is already logged."
+        text = _("This {kind} meeting of {date} is already logged.").format(
+            kind=kind_name(meeting.kind), date=meeting.held_on.isoformat()
+        )
         return Reply(summary=text, blocks=(Section(text),))
     kind = MeetingKind(new.kind)
     due = planning.due_on(kind, logged.own_cadence, logged.last_held, account.created_at.date())
     today = local_today(account, request.received_at)
-    undo = Button("Undo", UNDO, f"{request.channel}|{meeting.id}")
-    return _confirmation(account, meeting, due, today, undo)
+    with speaking(account.language):
+        undo = Button(_("Undo"), UNDO, f"{request.channel}|{meeting.id}")
+        return _confirmation(account, meeting, due, today, undo)
 
 
 def _confirmation(
     account: Account, meeting: Meeting, due: date | None, today: date, undo: Button
 ) -> Reply:
+    """The channel's confirmation of a logged meeting; built in the account's language."""
     kind = MeetingKind(meeting.kind)
-    headline = (
-        f"*{kind.value.capitalize()} meeting* with {account.name} on "
-        f"{meeting.held_on.isoformat()}, logged by <@{meeting.logged_by}>."
+    held_on, logger = meeting.held_on.isoformat(), f"<@{meeting.logged_by}>"
+    headline = _("*{meeting}* with {account} on {date}, logged by {logger}.").format(
+        meeting=kind_meeting(kind), account=account.name, date=held_on, logger=logger
     )
-    fields = [("Our attendees", people(a.user_id for a in meeting.attendees))]
+    fields = [(_("Our attendees"), people(a.user_id for a in meeting.attendees))]
     if meeting.customer_attendees:
-        fields.append(("Customer attendees", meeting.customer_attendees))
+        fields.append((_("Customer attendees"), meeting.customer_attendees))
     if meeting.action_items:
-        fields.append(("Action items", str(len(meeting.action_items))))
+        fields.append((_("Action items"), number(len(meeting.action_items))))
     blocks: list[Block] = [Section(headline), Fields(tuple(fields))]
     summary_text = meeting.notes or meeting.decisions
     if summary_text:
@@ -248,8 +291,9 @@ def _confirmation(
     next_one = _next_one(kind, due, today)
     blocks += [Context(next_one), Actions((undo,))]
     return Reply(
-        summary=f"{kind.value.capitalize()} meeting on {meeting.held_on.isoformat()} logged "
-        f"by <@{meeting.logged_by}>. {next_one}",
+        summary=_("{meeting} on {date} logged by {logger}. {next}").format(
+            meeting=kind_meeting(kind), date=held_on, logger=logger, next=next_one
+        ),
         blocks=tuple(blocks),
         visibility=Visibility.CHANNEL,
     )
@@ -257,33 +301,44 @@ def _confirmation(
 
 def undo_meeting(request: Request, store: Store) -> Reply:
     """Remove a meeting logged by mistake: its logger or the KAM may, from its confirmation."""
-    channel, _, meeting_id = request.action_value.partition("|")
-    _, account = bound_account(replace(request, channel=channel), store)
+    channel, _sep, meeting_id = request.action_value.partition("|")
+    _workspace, account = bound_account(replace(request, channel=channel), store)
     if not meeting_id.isdigit():
-        raise UsageError("That button is out of date; nothing was changed.")
+        raise UsageError(_("That button is out of date; nothing was changed."))
     meeting = store.meeting(account.id, int(meeting_id))
     if meeting is None:
-        raise UsageError("That meeting is already removed.")
+        raise UsageError(_("That meeting is already removed."))
     if request.user not in (meeting.logged_by, account.kam):
         raise UsageError(
-            f"Only <@{meeting.logged_by}>, who logged it, or the KAM <@{account.kam}> can "
-            "remove this meeting."
+            _("Only {logger}, who logged it, or the KAM {kam} can remove this meeting.").format(
+                logger=f"<@{meeting.logged_by}>", kam=f"<@{account.kam}>"
+            )
         )
     store.remove_meeting(meeting, request.received_at)
-    text = (
-        f"<@{request.user}> removed the {meeting.kind} meeting of "
-        f"{meeting.held_on.isoformat()} from {account.name}. Log it again with "
-        "`/kam log-meeting` if something was wrong in it."
-    )
-    return Reply(summary=text, blocks=(Section(text),), visibility=Visibility.CHANNEL)
+    with speaking(account.language):
+        text = _(
+            "{user} removed the {kind} meeting of {date} from {account}. Log it again with "
+            "`/kam log-meeting` if something was wrong in it."
+        ).format(
+            user=f"<@{request.user}>",
+            kind=kind_name(meeting.kind),
+            date=meeting.held_on.isoformat(),
+            account=account.name,
+        )
+        return Reply(summary=text, blocks=(Section(text),), visibility=Visibility.CHANNEL)
 
 
 def _next_one(kind: MeetingKind, due: date | None, today: date) -> str:
     """When this kind is due again: `in 89 days`, or overdue when an old meeting was logged."""
     if due is None:
-        return f"No reminders for {kind.value} meetings: their cadence is off."
-    when = "is due" if due >= today else "was due"
-    return f"The next {kind.value} meeting {when} {due.isoformat()} ({relative_day(due, today)})."
+        return _("No reminders for {kind} meetings: their cadence is off.").format(
+            kind=kind_name(kind)
+        )
+    if due >= today:
+        text = _("The next {kind} meeting is due {date} ({when}).")
+    else:
+        text = _("The next {kind} meeting was due {date} ({when}).")
+    return text.format(kind=kind_name(kind), date=due.isoformat(), when=relative_day(due, today))
 
 
 def _list_filters(words: list[str]) -> tuple[MeetingKind | None, int]:
@@ -295,8 +350,10 @@ def _list_filters(words: list[str]) -> tuple[MeetingKind | None, int]:
             kind = meeting_kind(word)
         else:
             raise UsageError(
-                f"I don't understand `{word}` here. Use `/kam meetings [kind] [N]`, e.g. "
-                f"`/kam meetings tactical 5`; kinds are {kinds_list()} and N is 1 to {LIST_MAX}."
+                _(
+                    "I don't understand `{word}` here. Use `/kam meetings [kind] [N]`, e.g. "
+                    "`/kam meetings tactical 5`; kinds are {kinds} and N is 1 to {max}."
+                ).format(word=word, kinds=kinds_list(), max=LIST_MAX)
             )
     return kind, limit
 
@@ -304,8 +361,10 @@ def _list_filters(words: list[str]) -> tuple[MeetingKind | None, int]:
 def _meeting_line(meeting: Meeting) -> str:
     first_line = excerpt(meeting.notes or meeting.decisions, lines=1, width=200)
     attendees = people(a.user_id for a in meeting.attendees)
-    line = (
-        f"*{meeting.held_on.isoformat()} · {meeting.kind.capitalize()}* — logged by "
-        f"<@{meeting.logged_by}>; attendees {attendees}"
+    line = _("*{date} · {kind}* — logged by {logger}; attendees {attendees}").format(
+        date=meeting.held_on.isoformat(),
+        kind=kind_title(meeting.kind),
+        logger=f"<@{meeting.logged_by}>",
+        attendees=attendees,
     )
     return f"{line}\n{first_line}" if first_line else line

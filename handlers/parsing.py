@@ -9,6 +9,8 @@ from datetime import date, datetime
 import dateparser
 
 from handlers.errors import UsageError
+from handlers.i18n import _, ngettext
+from handlers.wording import number
 from storage.models import MeetingKind
 
 MENTION = re.compile(r"<@([A-Za-z0-9._-]{1,64})>")
@@ -47,7 +49,11 @@ DATE_PHRASE = re.compile(
 SWEDISH_LAST_WEEKDAY = re.compile(r"^i\s+(\w+?)s?$", re.IGNORECASE)
 DAY_MONTH = re.compile(r"^(\d{1,2})[./](\d{1,2})")
 MAX_YEARS = 10
-DATE_HELP = "a date like `2026-11-20`, `today`, `yesterday`, `monday` or `3 days ago`"
+
+
+def date_help() -> str:
+    """The date forms to suggest, in the current language (ends an error message)."""
+    return _("a date like `2026-11-20`, `today`, `yesterday`, `monday` or `3 days ago`")
 
 
 def mentioned_users(text: str) -> list[str]:
@@ -70,7 +76,7 @@ def take_date(words: list[str], today: date) -> tuple[date | None, list[str]]:
         if len(words) >= length and DATE_PHRASE.match(phrase):
             return past_date(phrase, today), words[length:]
     if words and re.match(r"^\d{4}-\S*$|^\d{1,2}[./]\d", words[0]):
-        raise UsageError(f"I can't read the date `{words[0]}`. Use {DATE_HELP}.")
+        raise UsageError(unreadable_date(words[0]))
     return None, words
 
 
@@ -79,8 +85,10 @@ def past_date(phrase: str, today: date) -> date:
     held = read_date(phrase, today, prefer="past")
     if held > today:
         raise UsageError(
-            f"`{phrase}` is {held.isoformat()}, which is in the future. "
-            "Log meetings that have happened; use today's date or earlier."
+            _(
+                "`{phrase}` is {date}, which is in the future. "
+                "Log meetings that have happened; use today's date or earlier."
+            ).format(phrase=phrase, date=held.isoformat())
         )
     return held
 
@@ -102,13 +110,24 @@ def read_date(phrase: str, today: date, prefer: str) -> date:
     except (ValueError, OverflowError):
         parsed = None
     if parsed is None or not _as_typed(phrase, parsed.date()):
-        raise UsageError(f"I can't read the date `{phrase}`. Use {DATE_HELP}.")
+        raise UsageError(unreadable_date(phrase))
     if abs((parsed.date() - today).days) > MAX_YEARS * 366:
         raise UsageError(
-            f"`{phrase}` is {parsed.date().isoformat()}, more than {MAX_YEARS} years away. "
-            f"Check the date; use {DATE_HELP}."
+            ngettext(
+                "`{phrase}` is {date}, more than {years} year away. Check the date; use {help}.",
+                "`{phrase}` is {date}, more than {years} years away. Check the date; use {help}.",
+                MAX_YEARS,
+            ).format(
+                phrase=phrase, date=parsed.date().isoformat(), years=MAX_YEARS, help=date_help()
+            )
         )
     return parsed.date()
+
+
+def unreadable_date(phrase: str) -> str:
+    return _("I can't read the date `{phrase}`. Use {help}.").format(
+        phrase=phrase, help=date_help()
+    )
 
 
 def _as_typed(phrase: str, parsed: date) -> bool:
@@ -118,9 +137,14 @@ def _as_typed(phrase: str, parsed: date) -> bool:
 
 
 def check_length(label: str, value: str, limit: int) -> None:
-    """Refuse text over a limit, saying by how much."""
+    """Refuse text over a limit, saying by how much; `label` is already translated."""
     if len(value) > limit:
         raise UsageError(
-            f"{label} can be at most {limit:,} characters; yours has {len(value):,}. "
-            "Shorten it and try again."
+            ngettext(
+                "{label} can be at most {limit} character; yours has {length}. "
+                "Shorten it and try again.",
+                "{label} can be at most {limit} characters; yours has {length}. "
+                "Shorten it and try again.",
+                limit,
+            ).format(label=label, limit=number(limit), length=number(len(value)))
         )

@@ -6,7 +6,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from handlers.access import bound_account, local_today, require_member
+from handlers.cadence import kind_name, kind_word
 from handlers.errors import UsageError
+from handlers.i18n import _, speaking
 from handlers.meetings import meeting_form
 from handlers.model import (
     Actions,
@@ -53,7 +55,11 @@ def reminder(facts: PlanningFacts, items: list[DueItem], now: datetime, to_kam: 
         blocks += [Section(f"*{headline}*\n{detail}"), Actions(_buttons(channel, item))]
     if to_kam:
         blocks.append(
-            Context(f"Sent to you as the KAM of {account.name}: this has been overdue for weeks.")
+            Context(
+                _("Sent to you as the KAM of {account}: this has been overdue for weeks.").format(
+                    account=account.name
+                )
+            )
         )
     return Reply(
         summary=f"{account.name}: " + "; ".join(headlines),
@@ -64,45 +70,60 @@ def reminder(facts: PlanningFacts, items: list[DueItem], now: datetime, to_kam: 
 
 def _describe(facts: PlanningFacts, item: DueItem, today: date) -> tuple[str, str]:
     due = item.due_on.isoformat()
+    when = relative_day(item.due_on, today)
+    account = facts.account.name
     if item.subject == planning.PLAN:
         status = meeting_status(item.due_on, today, REVISION_LEAD_DAYS)
         last = facts.last_revision
-        before = f"last revised {last.isoformat()}" if last else "no revision recorded yet"
+        before = (
+            _("last revised {day}").format(day=last.isoformat())
+            if last
+            else _("no revision recorded yet")
+        )
         return (
-            f"Account plan revision {status}",
-            f"The plan of {facts.account.name} is revised before the budget work and six months "
-            f"later; this one is due {due} ({relative_day(item.due_on, today)}), {before}. "
-            "When it's done: `/kam plan revised <what changed>`.",
+            _("Account plan revision {status}").format(status=status),
+            _(
+                "The plan of {account} is revised before the budget work and six months "
+                "later; this one is due {due} ({when}), {before}. "
+                "When it's done: `/kam plan revised <what changed>`."
+            ).format(account=account, due=due, when=when, before=before),
         )
     kind = MeetingKind(item.subject)
     status = meeting_status(item.due_on, today, LEAD_DAYS[kind])
     held = facts.last_held.get(kind)
     follows = (
-        f"It follows the {kind.value} meeting of {held.isoformat()}."
+        _("It follows the {kind} meeting of {day}.").format(
+            kind=kind_word(kind), day=held.isoformat()
+        )
         if held
-        else f"No {kind.value} meeting has been logged since the account was created on "
-        f"{facts.account.created_at.date().isoformat()}."
+        else _("No {kind} meeting has been logged since the account was created on {day}.").format(
+            kind=kind_word(kind), day=facts.account.created_at.date().isoformat()
+        )
     )
     return (
-        f"{kind.value.capitalize()} meeting {status}",
-        f"Due {due} ({relative_day(item.due_on, today)}) for {facts.account.name}. {follows}",
+        _("{kind} meeting {status}").format(kind=kind_name(kind), status=status),
+        _("Due {due} ({when}) for {account}. {follows}").format(
+            due=due, when=when, account=account, follows=follows
+        ),
     )
 
 
 def _buttons(channel: str, item: DueItem) -> tuple[Button, ...]:
-    snooze = Button("Snooze a week", SNOOZE, f"{channel}|{item.subject}|{item.due_on.isoformat()}")
+    snooze = Button(
+        _("Snooze a week"), SNOOZE, f"{channel}|{item.subject}|{item.due_on.isoformat()}"
+    )
     if item.subject == planning.PLAN:
         return (snooze,)
-    return (Button("Log meeting", LOG_MEETING, f"{channel}|{item.subject}", "primary"), snooze)
+    return (Button(_("Log meeting"), LOG_MEETING, f"{channel}|{item.subject}", "primary"), snooze)
 
 
 def log_meeting_button(request: Request, store: Store) -> Form:
     """Open the log form with the reminder's kind preset."""
-    channel, _, kind = request.action_value.partition("|")
-    _, account = bound_account(_in(request, channel), store)
-    require_member(account, request.user, "log meetings")
+    channel, _sep, kind = request.action_value.partition("|")
+    _workspace, account = bound_account(_in(request, channel), store)
+    require_member(account, request.user, _("log meetings"))
     if meeting_kind(kind) is None:
-        raise UsageError("That button is out of date; use `/kam log-meeting` instead.")
+        raise UsageError(_("That button is out of date; use `/kam log-meeting` instead."))
     today = local_today(account, request.received_at)
     return meeting_form(_in(request, channel), MeetingKind(kind), today)
 
@@ -110,20 +131,26 @@ def log_meeting_button(request: Request, store: Store) -> Form:
 def snooze_button(request: Request, store: Store) -> Reply:
     """Move this one reminder a week on; the cadence and other reminders stay as they are."""
     channel, subject, due_on = _snooze_value(request.action_value)
-    _, account = bound_account(_in(request, channel), store)
-    require_member(account, request.user, "snooze its reminders")
+    _workspace, account = bound_account(_in(request, channel), store)
+    require_member(account, request.user, _("snooze its reminders"))
     facts = store.planning_facts(account.id)
     if facts is None or schedule.open_due_on(store.engine, account.id, subject) != due_on:
-        raise UsageError("That reminder is already resolved; nothing to snooze.")
+        raise UsageError(_("That reminder is already resolved; nothing to snooze."))
     calendar = planning.calendar_of(facts)
     until = calendar.send_at(calendar.local_date(request.received_at) + SNOOZE_FOR)
     schedule.snooze(store.engine, account.id, subject, due_on, until, request.user)
     planning.replan(store, account.id, request.received_at, [subject])
-    what = "plan revision" if subject == planning.PLAN else f"{subject} meeting"
-    text = (
-        f"<@{request.user}> snoozed the {what} reminder for {account.name} until "
-        f"{calendar.local_date(until).isoformat()}."
-    )
+    with speaking(account.language):
+        if subject == planning.PLAN:
+            what = _("plan revision")
+        else:
+            what = _("{kind} meeting").format(kind=kind_word(MeetingKind(subject)))
+        text = _("<@{user}> snoozed the {what} reminder for {account} until {day}.").format(
+            user=request.user,
+            what=what,
+            account=account.name,
+            day=calendar.local_date(until).isoformat(),
+        )
     return Reply(summary=text, blocks=(Section(text),), visibility=Visibility.CHANNEL)
 
 
@@ -134,7 +161,7 @@ def _snooze_value(value: str) -> tuple[str, str, date]:
             raise ValueError(subject)
         return channel, subject, date.fromisoformat(due_on)
     except ValueError:
-        raise UsageError("That button is out of date; use `/kam cadence` instead.") from None
+        raise UsageError(_("That button is out of date; use `/kam cadence` instead.")) from None
 
 
 def _in(request: Request, channel: str) -> Request:
@@ -144,9 +171,9 @@ def _in(request: Request, channel: str) -> Request:
 
 def paused_notice(account: Account, reason: str) -> Reply:
     """Told to the KAM when the account's channel can no longer be reached."""
-    text = (
-        f"I can't post reminders for *{account.name}* any more (Slack said `{reason}`), so they "
+    text = _(
+        "I can't post reminders for *{account}* any more (Slack said `{reason}`), so they "
         "are paused. Invite me back to the account's channel (or bind a new one), then type "
         "`/kam cadence resume` there."
-    )
+    ).format(account=account.name, reason=reason)
     return Reply(summary=text, blocks=(Section(text),), visibility=Visibility.CHANNEL)

@@ -190,7 +190,8 @@ def _pause(store: Store, account_id: int, workspace: str, reason: str, now: date
     outbox.cancel_for_account(store.engine, account_id, reason)
     if account is None:
         return
-    notice = paused_notice(account, reason)
+    with speaking(account.language):
+        notice = paused_notice(account, reason)
     outbox.enqueue(
         store.engine,
         dedupe_key=f"paused:{account_id}:{now.date().isoformat()}",

@@ -11,6 +11,7 @@ from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
+from handlers.i18n import _, ngettext
 from scheduler.cadence import Cadence
 from scheduler.calendar import WorkCalendar
 from storage.models import MeetingKind
@@ -164,12 +165,12 @@ def _revision_dates_from(budget_month: int, calendar: WorkCalendar, year: int) -
 
 
 def meeting_status(due: date, today: date, lead_days: int) -> str:
-    """A glanceable status for `/kam cadence`."""
+    """A glanceable status for `/kam cadence`, in the current language."""
     if today > due:
         days = (today - due).days
-        return f"overdue by {days} day{'' if days == 1 else 's'}"
+        return ngettext("overdue by {n} day", "overdue by {n} days", days).format(n=days)
     if today == due:
-        return "due today"
+        return _("due today")
     if today >= due - timedelta(days=lead_days):
-        return "due soon"
-    return "on track"
+        return _("due soon")
+    return _("on track")

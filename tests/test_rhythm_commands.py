@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.commands import handle
+from handlers.model import Reply, Request
+from storage.models import Account
 from storage.store import Store
-from tests.conversation import ask, said
+from tests.conftest import NOW
+from tests.conversation import ACME, ask, said
 
 pytestmark = pytest.mark.usefixtures("acme")
 
@@ -88,3 +92,57 @@ def test_a_plan_revision_is_recorded_by_a_team_member(store: Store) -> None:
     assert "<@alice> recorded a revision of the Acme Group account plan: Updated budget" in recorded
     assert "by <@alice>: Updated budget" in said(ask(store, "plan"))
     assert "Only the Acme Group account team" in said(ask(store, "plan revised x", user="eve"))
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("sv", "Swedish"), ("svenska", "Swedish")])
+def test_the_kam_sets_the_language_of_channel_messages(
+    store: Store, typed: str, shown: str
+) -> None:
+    said(ask(store, f"settings language {typed}"))
+    assert f"Language (channel messages): {shown}" in said(ask(store, "settings"))
+    assert _account(store).language == "sv"
+    said(ask(store, "settings language english"))
+    assert _account(store).language == "en"
+
+
+def test_the_first_language_chosen_becomes_the_workspace_default(store: Store) -> None:
+    said(ask(store, "settings language sv"))
+    workspace = store.workspace_id("test", "T1", NOW)
+    assert store.workspace_defaults(workspace)[1] == "sv"
+
+
+def test_only_the_kam_sets_the_language_and_only_to_one_spoken(store: Store) -> None:
+    assert "Only the KAM of Acme Group" in said(ask(store, "settings language sv", user="alice"))
+    assert "I don't speak `klingon`" in said(ask(store, "settings language klingon"))
+    assert _account(store).language == "en"
+
+
+@pytest.mark.parametrize(
+    ("typed", "told"),
+    [
+        ("möte", "Log a meeting"),
+        ("möte taktisk 2026-11-20 Genomgång", "Tactical meeting"),
+        ("möten", "2026-11-19 · Strategic"),
+        ("hjälp", "kam-bot* keeps your key accounts' meeting rhythm"),
+    ],
+)
+def test_swedish_command_words_do_the_same(store: Store, typed: str, told: str) -> None:
+    said(ask(store, "log-meeting strategic 2026-11-19 Review"))
+    outcome = ask(store, typed)
+    shown = said(outcome) if isinstance(outcome, Reply) else outcome.title
+    assert told in shown
+
+
+def test_help_in_swedish_shows_the_swedish_command_words(store: Store) -> None:
+    request = Request("test", "T1", ACME, "kam", NOW, text="hjälp", locale="sv-SE")
+    shown = said(handle(request, store))
+    assert "`/kam möte taktisk igår" in shown and "`/kam möten`" in shown
+    assert "`/kam hjälp`" in shown and "`/kam help`" not in shown
+    assert "`/kam help`" in said(ask(store, "help"))
+
+
+def _account(store: Store) -> Account:
+    workspace = store.workspace_id("test", "T1", NOW)
+    account = store.account_for_channel(workspace, ACME)
+    assert account is not None
+    return account
