@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -21,21 +22,26 @@ from storage.store import Store
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="kam-bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="run the HTTP server (Slack, health)")
+    commands.add_parser("serve", help="run the HTTP server (Slack, Teams, health)")
     commands.add_parser("shell", help="the local console: type /kam commands as any user")
-    commands.add_parser("run", help="serve when Slack credentials are set, else the console")
+    commands.add_parser("run", help="serve with Slack or Teams credentials, else the console")
     tick = commands.add_parser("tick", help="one sweep and one delivery pass, then exit")
     tick.add_argument("--now", type=_instant, help="act as if it were this ISO-8601 instant")
     commands.add_parser("outbox", help="list messages not yet delivered or given up on")
     database = commands.add_parser("db", help="database migrations")
     database.add_argument("action", choices=["upgrade", "downgrade", "check", "revision"])
     database.add_argument("-m", "--message", default="", help="message for a new revision")
+    package = commands.add_parser("teams-package", help="zip the Teams app for upload")
+    package.add_argument("--out", type=Path, default=Path("kam-bot-teams.zip"))
     args = parser.parse_args(argv)
 
     settings = Settings()
     command = args.command
+    if command == "teams-package":
+        _teams_package(settings.microsoftappid, args.out)
+        return
     if command == "run":
-        command = "serve" if settings.has_slack else "shell"
+        command = "serve" if settings.has_slack or settings.has_teams else "shell"
     quiet = command == "shell"  # the console is for people: only problems, not the job log
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO,
@@ -70,22 +76,41 @@ def _instant(text: str) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _deliverers(settings: Settings) -> Mapping[str, Deliverer]:
-    """Slack when its credentials are set, else the console printing what it would post."""
+def _teams_package(app_id: str, out: Path) -> None:
+    """The package needs no database, only the bot's app id; without one, say what to set."""
+    from bot.teams.package import build_package
+
+    try:
+        written = build_package(app_id, out)
+    except ValueError as error:
+        raise SystemExit(f"kam-bot teams-package: {error}") from None
+    print(f"Wrote {written}: upload it in Teams under Apps, Manage your apps, Upload an app.")
+
+
+def _deliverers(settings: Settings, store: Store) -> Mapping[str, Deliverer]:
+    """Slack when its credentials are set, else the console printing what it would post; Teams
+    always, for rows only a Teams conversation (or the emulator) can have queued."""
+    from bot.teams.app import teams_app
+    from bot.teams.delivery import TeamsDeliverer
+
+    teams = teams_app(settings, store, lambda: datetime.now(UTC))
+    deliverers: dict[str, Deliverer] = {"teams": TeamsDeliverer(teams.adapter, store, teams.app_id)}
     if settings.has_slack:
         from bot.slack.clients import delivery_client
         from bot.slack.delivery import SlackDeliverer
 
-        return {"slack": SlackDeliverer(delivery_client(settings))}
+        return deliverers | {"slack": SlackDeliverer(delivery_client(settings))}
     from bot.console.delivery import ConsoleDeliverer, as_text
 
-    return {"console": ConsoleDeliverer(lambda reply, target: print(as_text(reply, target)))}
+    return deliverers | {
+        "console": ConsoleDeliverer(lambda reply, target: print(as_text(reply, target)))
+    }
 
 
 def _tick(settings: Settings, store: Store, now: datetime) -> None:
     from scheduler.jobs import tick
 
-    report = asyncio.run(tick(store, _deliverers(settings), now))
+    report = asyncio.run(tick(store, _deliverers(settings, store), now))
     delivery = report.delivery
     print(
         f"tick at {now.isoformat()}: replanned {report.replanned} item(s), queued "

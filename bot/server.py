@@ -1,5 +1,5 @@
-"""The one aiohttp process: Slack at `/slack/events` (or over Socket Mode), `/healthz`, and the
-scheduler that posts reminders on its own."""
+"""The one aiohttp process: Slack at `/slack/events` (or over Socket Mode), Teams at
+`/api/messages`, `/healthz`, and the scheduler that posts reminders on its own."""
 
 from __future__ import annotations
 
@@ -20,6 +20,11 @@ from bot.slack.clients import delivery_client
 from bot.slack.delivery import SlackDeliverer
 from bot.slack.incoming import PLATFORM
 from bot.slack.listeners import Clock
+from bot.teams.app import Teams, teams_app
+from bot.teams.app import messages as teams_messages
+from bot.teams.delivery import TeamsDeliverer
+from bot.teams.incoming import PLATFORM as TEAMS_PLATFORM
+from scheduler.delivery import Deliverer
 from scheduler.jobs import start_scheduler
 from storage.store import Store
 
@@ -27,6 +32,7 @@ log = logging.getLogger(__name__)
 
 STORE = web.AppKey("store", Store)
 BOLT = web.AppKey("bolt", AsyncApp)
+TEAMS = web.AppKey("teams", Teams)
 SCHEDULER = web.AppKey("scheduler", AsyncIOScheduler)
 
 
@@ -38,20 +44,23 @@ def build_app(
     ack_within: float = ACK_WITHIN,
     run_scheduler: bool = False,
 ) -> web.Application:
-    """Slack is mounted only when credentials are set; Socket Mode replaces the HTTP route.
+    """Teams is always mounted (emulator mode without MicrosoftAppId); Slack only when its
+    credentials are set, and Socket Mode replaces its HTTP route.
 
-    `run_scheduler` delivers reminders through Slack for the server's lifetime; tests that drive
-    the scheduler themselves, one tick at a time, leave it off.
+    `run_scheduler` delivers reminders through Slack and Teams for the server's lifetime; tests
+    that drive the scheduler themselves, one tick at a time, leave it off.
     """
     app = web.Application()
     app[STORE] = store
     app.router.add_get("/healthz", healthz)
-    if not settings.has_slack:
-        log.info("no Slack credentials: serving /healthz only")
-        return app
-    app[BOLT] = slack_app(settings, store, clock=clock, ack_within=ack_within)
+    app[TEAMS] = teams_app(settings, store, clock)
+    app.router.add_post("/api/messages", teams_events)
     if run_scheduler:
         app.cleanup_ctx.append(partial(_scheduler, settings, clock))
+    if not settings.has_slack:
+        log.info("no Slack credentials: serving Teams and /healthz")
+        return app
+    app[BOLT] = slack_app(settings, store, clock=clock, ack_within=ack_within)
     if settings.slack_app_token:
         app.cleanup_ctx.append(partial(_socket_mode, settings.slack_app_token))
     else:
@@ -80,6 +89,11 @@ async def slack_events(request: web.Request) -> web.Response:
     return await to_aiohttp_response(await request.app[BOLT].async_dispatch(bolt_request))
 
 
+async def teams_events(request: web.Request) -> web.StreamResponse:
+    """Bot Framework activities; botbuilder authenticates them unless in emulator mode."""
+    return await teams_messages(request, request.app[TEAMS])
+
+
 async def _socket_mode(app_token: str, app: web.Application) -> AsyncIterator[None]:
     """Slack over a WebSocket for the server's lifetime; /healthz stays on HTTP."""
     handler = AsyncSocketModeHandler(app[BOLT], app_token)
@@ -89,8 +103,13 @@ async def _socket_mode(app_token: str, app: web.Application) -> AsyncIterator[No
 
 
 async def _scheduler(settings: Settings, clock: Clock, app: web.Application) -> AsyncIterator[None]:
-    """Ticks on the server's event loop from startup to cleanup."""
-    deliverer = SlackDeliverer(delivery_client(settings))
-    app[SCHEDULER] = start_scheduler(app[STORE], {PLATFORM: deliverer}, clock)
+    """Ticks on the server's event loop from startup to cleanup; Teams shares the adapter."""
+    teams = app[TEAMS]
+    deliverers: dict[str, Deliverer] = {
+        TEAMS_PLATFORM: TeamsDeliverer(teams.adapter, app[STORE], teams.app_id)
+    }
+    if settings.has_slack:
+        deliverers[PLATFORM] = SlackDeliverer(delivery_client(settings))
+    app[SCHEDULER] = start_scheduler(app[STORE], deliverers, clock)
     yield
     app[SCHEDULER].shutdown(wait=False)

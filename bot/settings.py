@@ -16,8 +16,18 @@ class Settings(BaseSettings):
     slack_bot_token: str = ""
     slack_app_token: str = ""
     slack_api_url: str = "https://slack.com/api/"
+    # Teams (env MicrosoftAppId etc., matched case-insensitively); an empty id is emulator mode
+    microsoftappid: str = ""
+    microsoftapppassword: str = ""
+    microsoftapptype: str = "MultiTenant"
+    microsoftapptenantid: str = ""
 
     @property
     def has_slack(self) -> bool:
         """Slack needs a bot token and either a signing secret (HTTP) or an app token (Socket)."""
         return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+
+    @property
+    def has_teams(self) -> bool:
+        """Teams in earnest needs an app id; without one, /api/messages serves the emulator."""
+        return bool(self.microsoftappid)

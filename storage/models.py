@@ -106,7 +106,7 @@ class ChannelBinding(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
-    channel: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(255))
 
     account: Mapped[Account] = relationship(back_populates="channels")
 
@@ -269,10 +269,10 @@ class OutboxMessage(Base):
     __table_args__ = (Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+    dedupe_key: Mapped[str] = mapped_column(String(400), unique=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
     account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), index=True)
-    target: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(255))
     to_user: Mapped[bool] = mapped_column(default=False)
     topic: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str] = mapped_column(String(16), default="")
@@ -289,3 +289,24 @@ class OutboxMessage(Base):
     message_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ConversationReference(Base):
+    """Where the bot may post on its own in Teams: the reference of a conversation it is in.
+
+    `user_id` is set for a personal chat, so a message to a person finds their chat with the bot;
+    `reference` is the platform's own JSON, opaque to everything but the adapter.
+    """
+
+    __tablename__ = "conversation_reference"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "conversation"),
+        Index("ix_conversation_reference_workspace_id_user_id", "workspace_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    conversation: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[str | None] = mapped_column(String(64))
+    reference: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

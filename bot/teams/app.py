@@ -1,0 +1,174 @@
+"""The Teams bot: one `on_turn` that botbuilder's CloudAdapter (HTTP) and TestAdapter both drive.
+
+Everything botbuilder-specific stays under `bot/teams/`, so moving to the Microsoft 365 Agents SDK
+replaces this adapter and leaves the core alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsInfo
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import Activity, ActivityTypes
+
+from bot.settings import Settings
+from bot.teams import incoming
+from bot.teams.incoming import PLATFORM
+from bot.teams.outgoing import (
+    FormKey,
+    OpenForms,
+    errors_reply,
+    form_activity,
+    refilled,
+    reply_activity,
+)
+from handlers.commands import handle
+from handlers.model import FieldErrors, Form, Outcome, Request
+from storage import conversations
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+INSTALLED = ("add", "add-upgrade")
+
+
+@dataclass
+class KamBot:
+    """Messages and submitted cards go to the core; installs and first words keep a reference."""
+
+    store: Store
+    clock: Clock
+    forms: OpenForms = field(default_factory=OpenForms)
+    _remembered: set[tuple[str, str]] = field(default_factory=set)
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        activity: Activity = turn_context.activity
+        if activity.type == ActivityTypes.message:
+            await self._remember(activity)
+            await self._answer(turn_context)
+        elif _installed(activity):
+            await self._remember(activity, again=True)
+
+    async def _answer(self, turn_context: TurnContext) -> None:
+        activity: Activity = turn_context.activity
+        people = await _people(turn_context)
+        request = incoming.message_request(activity, self.clock(), people)
+        if not (request.text or request.form_id or request.action or activity.text):
+            return  # an empty card submission that is not ours
+        outcome = await asyncio.to_thread(handle, request, self.store)
+        await turn_context.send_activity(self._activity(request, outcome))
+
+    def _activity(self, request: Request, outcome: Outcome) -> Activity:
+        """A form is kept for its errors; errors re-render the form the person filled in."""
+        key: FormKey = (request.channel, request.user, request.form_id)
+        if isinstance(outcome, Form):
+            self.forms.keep((request.channel, request.user, outcome.id), outcome)
+            return form_activity(outcome)
+        if isinstance(outcome, FieldErrors):
+            form = self.forms.last(key)
+            if form is None:
+                return reply_activity(errors_reply(outcome))
+            form = refilled(form, request.values)
+            self.forms.keep(key, form)
+            return form_activity(form, outcome.errors)
+        return reply_activity(outcome)
+
+    async def _remember(self, activity: Activity, *, again: bool = False) -> None:
+        """Store the conversation's reference once per process, or again after an install."""
+        where = (incoming.workspace(activity), incoming.conversation(activity))
+        if where in self._remembered and not again:
+            return
+        reference = TurnContext.get_conversation_reference(activity)
+        reference.conversation.id = where[1]
+        reference.conversation.tenant_id = where[0]
+        reference.activity_id = None
+        await asyncio.to_thread(
+            conversations.remember,
+            self.store,
+            PLATFORM,
+            where[0],
+            where[1],
+            json.dumps(reference.serialize()),
+            self.clock(),
+            user=incoming.personal_chat_of(activity),
+        )
+        self._remembered.add(where)
+
+
+def _installed(activity: Activity) -> bool:
+    """The bot was added to a team or chat, or installed for a person."""
+    if activity.type == ActivityTypes.installation_update:
+        return activity.action in INSTALLED
+    bot = activity.recipient.id if activity.recipient else None
+    added = activity.members_added or []
+    return activity.type == ActivityTypes.conversation_update and any(m.id == bot for m in added)
+
+
+async def _people(turn_context: TurnContext) -> dict[str, str]:
+    """Each mentioned person's AAD object id: from the mention, else asked of Teams."""
+    people = {}
+    for teams_id, mention in incoming.mentioned(turn_context.activity).items():
+        known = (mention.get("mentioned") or {}).get("aadObjectId")
+        people[teams_id] = str(known or await _aad_id(turn_context, teams_id))
+    return people
+
+
+async def _aad_id(turn_context: TurnContext, teams_id: str) -> str:
+    """Teams mentions carry only the Teams id; the roster knows the AAD object id."""
+    try:
+        member = await TeamsInfo.get_member(turn_context, teams_id)
+    except Exception:
+        log.warning("could not look up the mentioned member %s", teams_id, exc_info=True)
+        return teams_id
+    return str(getattr(member, "aad_object_id", None) or teams_id)
+
+
+@dataclass(frozen=True)
+class Teams:
+    """The adapter and the bot, built once per server; the deliverer shares the adapter."""
+
+    adapter: Any
+    bot: KamBot
+    app_id: str
+
+
+def teams_app(settings: Settings, store: Store, clock: Clock) -> Teams:
+    """botbuilder's CloudAdapter; an empty MicrosoftAppId is the emulator's mode, without auth."""
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_configuration(settings)))
+    adapter.on_turn_error = _on_turn_error
+    return Teams(adapter, KamBot(store, clock), settings.microsoftappid)
+
+
+def _configuration(settings: Settings) -> SimpleNamespace:
+    """The attribute names botbuilder's configuration classes read."""
+    return SimpleNamespace(
+        APP_ID=settings.microsoftappid,
+        APP_PASSWORD=settings.microsoftapppassword,
+        APP_TYPE=settings.microsoftapptype or "MultiTenant",
+        APP_TENANTID=settings.microsoftapptenantid,
+    )
+
+
+async def _on_turn_error(turn_context: TurnContext, error: Exception) -> None:
+    """The core answers its own errors; what lands here is Teams refusing our reply."""
+    log.error("Teams turn failed: %r", error, exc_info=error)
+
+
+async def messages(request: web.Request, teams: Teams) -> web.StreamResponse:
+    """`POST /api/messages`: botbuilder authenticates the request (unless in emulator mode)."""
+    response: web.StreamResponse | None = await teams.adapter.process(request, teams.bot)
+    return response or web.Response(status=201)

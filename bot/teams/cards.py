@@ -1,0 +1,263 @@
+"""Neutral replies and forms as Teams Adaptive Cards, and a submitted card back as neutral values.
+
+Cards are plain dicts (so tests validate them against the published schema) wrapped in an
+attachment by botbuilder's `CardFactory`. Each card declares the lowest version its elements need
+(1.2 for messages, 1.3 for forms with input labels): Teams renders up to 1.5 on desktop, but a
+client below a card's declared version shows only its fallback text, and mobile renders up to 1.2.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from botbuilder.core import CardFactory
+
+from handlers import model
+from handlers.model import (
+    ChoiceField,
+    DateField,
+    Form,
+    FormField,
+    FormValue,
+    Reply,
+    TextField,
+    UsersField,
+)
+
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+REPLY_VERSION = "1.2"
+FORM_VERSION = "1.3"
+USERS_HINT = "@alice @bob"
+BUTTON_STYLES = {"primary": "positive", "danger": "destructive"}
+FORM_KEY, STATE_KEY, KINDS_KEY = "kam_form", "kam_state", "kam_kinds"
+ACTION_KEY, VALUE_KEY = "kam_action", "kam_value"
+DATE, USERS = "date", "users"
+
+MENTION = re.compile(r"<@([^<>\s]+)>")
+BOLD = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
+CODE = re.compile(r"(`[^`\n]*`)")
+PERSON = re.compile(r"<at>\s*([^<]*?)\s*</at>|<@([^<>\s]+)>|@?([^\s,<>@]+)")
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What an `Action.Submit` sent back: a form's values and state, or a button's action."""
+
+    form_id: str = ""
+    values: dict[str, FormValue] = field(default_factory=dict)
+    state: dict[str, str] = field(default_factory=dict)
+    action: str = ""
+    action_value: str = ""
+
+
+def reply_attachment(reply: Reply) -> dict[str, Any]:
+    """A message card: one element per neutral block, mentions made real for Teams."""
+    body = [element for block in reply.blocks for element in _elements(block)]
+    card = _card(body, REPLY_VERSION, reply.summary)
+    mentioned = [user for block in reply.blocks for user in _mentions(block)]
+    if mentioned:
+        card["msteams"] = {"entities": [_mention(user) for user in dict.fromkeys(mentioned)]}
+    return _attachment(card)
+
+
+def form_attachment(
+    form: Form,
+    errors: dict[str, str] | None = None,
+    values: dict[str, FormValue] | None = None,
+) -> dict[str, Any]:
+    """A form card; a refused submission comes back with each field's error under it and, with
+    `values`, what the person had entered, so nothing typed is lost.
+
+    People are typed as `@name` in a text input: Teams' people picker needs Microsoft Graph
+    permissions the bot does not ask for, so the handler judges the names it is given.
+    """
+    errors, values = errors or {}, values or {}
+    body: list[dict[str, Any]] = [_text(form.title, size="Large", weight="Bolder")]
+    for neutral in form.fields:
+        body.append(_input(_refilled(neutral, values)))
+        if neutral.name in errors:
+            body.append(_text(errors[neutral.name], color="Attention", spacing="None"))
+    data = {FORM_KEY: form.id, STATE_KEY: dict(form.state), KINDS_KEY: _kinds(form.fields)}
+    card = _card(body, FORM_VERSION, form.title)
+    card["actions"] = [{"type": "Action.Submit", "title": form.submit, "data": data}]
+    return _attachment(card)
+
+
+def read_submit(value: object) -> Submitted:
+    """An `Activity.value` from `Action.Submit` as neutral values; anything malformed is empty."""
+    if not isinstance(value, dict):
+        return Submitted()
+    kinds = _strings(value.get(KINDS_KEY))
+    inputs = {
+        name: raw
+        for name, raw in value.items()
+        if isinstance(name, str) and not name.startswith("kam_") and name != "msteams"
+    }
+    return Submitted(
+        form_id=_string(value.get(FORM_KEY)),
+        values={name: _value(kinds.get(name, ""), raw) for name, raw in inputs.items()},
+        state=_strings(value.get(STATE_KEY)),
+        action=_string(value.get(ACTION_KEY)),
+        action_value=_string(value.get(VALUE_KEY)),
+    )
+
+
+def markdown(text: str) -> str:
+    """Neutral markup as Teams card Markdown: `*bold*` doubled, `<@ID>` as `<at>ID</at>`."""
+    parts = CODE.split(text)
+    return "".join(part if CODE.fullmatch(part) else _prose(part) for part in parts)
+
+
+def _prose(text: str) -> str:
+    return MENTION.sub(r"<at>\1</at>", BOLD.sub(r"**\1**", text))
+
+
+def _attachment(card: dict[str, Any]) -> dict[str, Any]:
+    attachment: dict[str, Any] = CardFactory.adaptive_card(card).serialize()
+    return attachment
+
+
+def _card(body: list[dict[str, Any]], version: str, fallback: str) -> dict[str, Any]:
+    return {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": version,
+        "fallbackText": MENTION.sub(r"@\1", fallback),
+        "body": body,
+    }
+
+
+def _elements(block: model.Block) -> Iterator[dict[str, Any]]:
+    if isinstance(block, model.Header):
+        if block.text.strip():
+            yield _text(block.text, size="Large", weight="Bolder")
+    elif isinstance(block, model.Section):
+        if block.text.strip():
+            yield _text(block.text)
+    elif isinstance(block, model.Fields):
+        if block.pairs:
+            facts = [{"title": markdown(k), "value": markdown(v)} for k, v in block.pairs]
+            yield {"type": "FactSet", "facts": facts}
+    elif isinstance(block, model.Actions):
+        if block.buttons:
+            yield {"type": "ActionSet", "actions": [_button(b) for b in block.buttons]}
+    elif block.text.strip():
+        yield _text(block.text, size="Small", isSubtle=True)
+
+
+def _text(text: str, **style: object) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": markdown(text), "wrap": True, **style}
+
+
+def _button(button: model.Button) -> dict[str, Any]:
+    """`Action.Submit` sends `data` back as the activity's value, read by `read_submit`."""
+    action: dict[str, Any] = {
+        "type": "Action.Submit",
+        "title": button.label,
+        "data": {ACTION_KEY: button.action, VALUE_KEY: button.value},
+    }
+    if button.style in BUTTON_STYLES:
+        action["style"] = BUTTON_STYLES[button.style]
+    return action
+
+
+def _mentions(block: model.Block) -> Iterator[str]:
+    texts: Iterable[str] = ()
+    if isinstance(block, model.Header | model.Section | model.Context):
+        texts = (block.text,)
+    elif isinstance(block, model.Fields):
+        texts = (text for pair in block.pairs for text in pair)
+    for text in texts:
+        for part in CODE.split(text):
+            if not CODE.fullmatch(part):
+                yield from MENTION.findall(part)
+
+
+def _mention(user: str) -> dict[str, Any]:
+    return {"type": "mention", "text": f"<at>{user}</at>", "mentioned": {"id": user, "name": user}}
+
+
+def _input(neutral: FormField) -> dict[str, Any]:
+    common = {"id": neutral.name, "label": neutral.label, "isRequired": neutral.required}
+    if isinstance(neutral, ChoiceField):
+        return {"type": "Input.ChoiceSet", **common, **_choices(neutral)}
+    if isinstance(neutral, DateField):
+        initial = {"value": neutral.initial.isoformat()} if neutral.initial else {}
+        return {"type": "Input.Date", **common, **initial}
+    if isinstance(neutral, UsersField):
+        people = " ".join(f"@{user}" for user in neutral.initial)
+        return {"type": "Input.Text", **common, "placeholder": USERS_HINT, "value": people}
+    return {"type": "Input.Text", **common, **_text_input(neutral)}
+
+
+def _choices(neutral: ChoiceField) -> dict[str, Any]:
+    choices = [{"title": option.label, "value": option.value} for option in neutral.options]
+    chosen = {"value": neutral.initial} if neutral.initial else {}
+    return {"style": "compact", "choices": choices, **chosen}
+
+
+def _text_input(neutral: TextField) -> dict[str, Any]:
+    shown = {"placeholder": neutral.placeholder} if neutral.placeholder else {}
+    return {
+        "isMultiline": neutral.multiline,
+        "maxLength": neutral.max_length,
+        "value": neutral.initial[: neutral.max_length],
+        **shown,
+    }
+
+
+def _refilled(neutral: FormField, values: dict[str, FormValue]) -> FormField:
+    """The field with its submitted value, if any, as its initial one."""
+    if neutral.name not in values:
+        return neutral
+    value = values[neutral.name]
+    if isinstance(neutral, ChoiceField):
+        return replace(neutral, initial=value if isinstance(value, str) else None)
+    if isinstance(neutral, DateField):
+        return replace(neutral, initial=value if isinstance(value, date) else None)
+    if isinstance(neutral, UsersField):
+        return replace(neutral, initial=tuple(value) if isinstance(value, list) else ())
+    return replace(neutral, initial=value if isinstance(value, str) else "")
+
+
+def _kinds(fields: tuple[FormField, ...]) -> dict[str, str]:
+    """Which inputs are dates or people: Teams sends every input back as a bare string."""
+    kinds = {f.name: DATE for f in fields if isinstance(f, DateField)}
+    return kinds | {f.name: USERS for f in fields if isinstance(f, UsersField)}
+
+
+def _value(kind: str, raw: object) -> FormValue:
+    if kind == DATE:
+        return _date(raw)
+    if kind == USERS:
+        return _people(raw)
+    return raw if isinstance(raw, str) and raw else None
+
+
+def _date(raw: object) -> date | None:
+    try:
+        return date.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+
+
+def _people(raw: object) -> list[str]:
+    """`@a @b`, `<at>Name</at>` or `<@ID>` as ids or names, each once, in the order typed."""
+    if not isinstance(raw, str):
+        return []
+    found = (next(filter(None, match.groups()), "") for match in PERSON.finditer(raw))
+    return list(dict.fromkeys(person for person in found if person))
+
+
+def _string(raw: object) -> str:
+    return raw if isinstance(raw, str) else ""
+
+
+def _strings(raw: object) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        return {}
+    return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}

@@ -1,0 +1,99 @@
+"""A local stand-in for the Bot Connector service: it records what the bot posts, fails on cue.
+
+The bot reaches it through the `serviceUrl` of the activities it receives, as it would reach
+Teams; the routes are the Connector API's (`ConnectorAPI.swagger.json` in the shared conformance
+data): new activities, replies to an activity, and one member of a conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+WAIT_LIMIT = 10.0
+
+
+@dataclass(frozen=True)
+class Posted:
+    """One activity the bot sent: its conversation, what it replied to, and whether it landed."""
+
+    conversation: str
+    reply_to: str
+    activity: dict[str, Any]
+    accepted: bool
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: int
+    retry_after: int | None = None
+
+
+@dataclass
+class FakeConnector:
+    """Answers like the Bot Connector; `fail_next` refuses the next posts with a status."""
+
+    posts: list[Posted] = field(default_factory=list)
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Conversation members by their Teams id, as `GET …/members/{id}` returns them."""
+    _refusals: deque[Refusal] = field(default_factory=deque)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{conversation}/activities", self._activity)
+        app.router.add_post(
+            "/v3/conversations/{conversation}/activities/{reply_to}", self._activity
+        )
+        app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
+        return app
+
+    def fail_next(self, status: int, times: int = 1, *, retry_after: int | None = None) -> None:
+        """403 (bot removed), 429 with Retry-After, a 5xx: for the next `times` posts."""
+        self._refusals.extend([Refusal(status, retry_after)] * times)
+
+    def delivered(self, conversation: str | None = None) -> list[dict[str, Any]]:
+        """Activities accepted, oldest first, in one conversation or all of them."""
+        return [
+            post.activity
+            for post in self.posts
+            if post.accepted and conversation in (None, post.conversation)
+        ]
+
+    def attempts(self) -> int:
+        return len(self.posts)
+
+    async def wait_for(self, count: int, conversation: str | None = None) -> list[dict[str, Any]]:
+        async with asyncio.timeout(WAIT_LIMIT):
+            while len(self.delivered(conversation)) < count:
+                self._arrived.clear()
+                await self._arrived.wait()
+        return self.delivered(conversation)
+
+    async def _activity(self, request: web.Request) -> web.Response:
+        conversation = request.match_info["conversation"]
+        reply_to = request.match_info.get("reply_to", "")
+        activity = await request.json()
+        refusal = self._refusals.popleft() if self._refusals else None
+        self.posts.append(Posted(conversation, reply_to, activity, refusal is None))
+        self._arrived.set()
+        if refusal is not None:
+            headers = (
+                {} if refusal.retry_after is None else {"Retry-After": str(refusal.retry_after)}
+            )
+            error = {"error": {"code": f"HTTP{refusal.status}", "message": "refused on cue"}}
+            return web.json_response(error, status=refusal.status, headers=headers)
+        return web.json_response({"id": f"activity-{next(self._ids)}"}, status=201)
+
+    async def _member(self, request: web.Request) -> web.Response:
+        member = self.members.get(request.match_info["member"])
+        if member is None:
+            error = {"error": {"code": "MemberNotFoundInConversation", "message": "no such member"}}
+            return web.json_response(error, status=404)
+        return web.json_response(member)
