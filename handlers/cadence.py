@@ -11,6 +11,7 @@ from handlers.i18n import _, ngettext, speaking
 from handlers.model import Block, Context, Header, Reply, Request, Section, Visibility
 from handlers.parsing import kinds_list, meeting_kind
 from handlers.settings import month_name
+from handlers.wording import kind_name, kind_title
 from scheduler import planning
 from scheduler.cadence import Cadence
 from scheduler.rules import LEAD_DAYS, REVISION_LEAD_DAYS, meeting_status
@@ -30,28 +31,6 @@ def set_example() -> str:
     return _(
         "`/kam cadence set tactical every 2 months` or `/kam cadence set internal every 3 weeks`"
     )
-
-
-def kind_name(kind: MeetingKind) -> str:
-    """The kind as a label: `Strategic`, `Tactical`, …"""
-    names = {
-        MeetingKind.STRATEGIC: _("Strategic"),
-        MeetingKind.TACTICAL: _("Tactical"),
-        MeetingKind.OPERATIONAL: _("Operational"),
-        MeetingKind.INTERNAL: _("Internal"),
-    }
-    return names[kind]
-
-
-def kind_word(kind: MeetingKind) -> str:
-    """The kind inside a sentence: `strategic`, `tactical`, …"""
-    words = {
-        MeetingKind.STRATEGIC: _("strategic"),
-        MeetingKind.TACTICAL: _("tactical"),
-        MeetingKind.OPERATIONAL: _("operational"),
-        MeetingKind.INTERNAL: _("internal"),
-    }
-    return words[kind]
 
 
 def cadence(request: Request, store: Store, args: str) -> Reply:
@@ -113,7 +92,7 @@ def show_cadence(request: Request, store: Store) -> Reply:
 
 def _kind_line(facts: PlanningFacts, kind: MeetingKind, today: date) -> str:
     rhythm = planning.cadence_of(kind, facts.cadences.get(kind.value))
-    name = kind_name(kind)
+    name = kind_title(kind)
     if rhythm is None:
         return _("*{kind}* · off (no reminders)").format(kind=name)
     held = facts.last_held.get(kind)
@@ -193,7 +172,7 @@ def _changed(
     assert facts is not None
     due = planning.meeting_due_on(facts, kind)
     text = _("<@{user}> set the {kind} meeting rhythm of {account} {said}.").format(
-        user=request.user, kind=kind_word(kind), account=facts.account.name, said=said
+        user=request.user, kind=kind_name(kind), account=facts.account.name, said=said
     )
     if due:
         text += " " + _("Next due {due}.").format(due=due.isoformat())

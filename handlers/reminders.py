@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from handlers.access import bound_account, local_today, require_member
-from handlers.cadence import kind_name, kind_word
 from handlers.errors import UsageError
 from handlers.i18n import _, speaking
 from handlers.meetings import meeting_form
@@ -22,7 +21,7 @@ from handlers.model import (
     Visibility,
 )
 from handlers.parsing import meeting_kind
-from handlers.wording import relative_day
+from handlers.wording import kind_name, kind_title, relative_day
 from scheduler import planning
 from scheduler.rules import LEAD_DAYS, REVISION_LEAD_DAYS, meeting_status
 from storage import schedule
@@ -93,15 +92,15 @@ def _describe(facts: PlanningFacts, item: DueItem, today: date) -> tuple[str, st
     held = facts.last_held.get(kind)
     follows = (
         _("It follows the {kind} meeting of {day}.").format(
-            kind=kind_word(kind), day=held.isoformat()
+            kind=kind_name(kind), day=held.isoformat()
         )
         if held
         else _("No {kind} meeting has been logged since the account was created on {day}.").format(
-            kind=kind_word(kind), day=facts.account.created_at.date().isoformat()
+            kind=kind_name(kind), day=facts.account.created_at.date().isoformat()
         )
     )
     return (
-        _("{kind} meeting {status}").format(kind=kind_name(kind), status=status),
+        _("{kind} meeting {status}").format(kind=kind_title(kind), status=status),
         _("Due {due} ({when}) for {account}. {follows}").format(
             due=due, when=when, account=account, follows=follows
         ),
@@ -144,7 +143,7 @@ def snooze_button(request: Request, store: Store) -> Reply:
         if subject == planning.PLAN:
             what = _("plan revision")
         else:
-            what = _("{kind} meeting").format(kind=kind_word(MeetingKind(subject)))
+            what = _("{kind} meeting").format(kind=kind_name(MeetingKind(subject)))
         text = _("<@{user}> snoozed the {what} reminder for {account} until {day}.").format(
             user=request.user,
             what=what,

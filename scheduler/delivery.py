@@ -15,7 +15,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from handlers.i18n import speaking
 from handlers.model import Reply, Visibility
@@ -163,6 +163,17 @@ async def _retry(
             outbox.retry_later, store.engine, [row.id], at, error, maybe_sent=maybe_sent
         )
         report.retried += 1
+
+
+def retry_after(headers: Any, default: float) -> float:
+    """Seconds from a Retry-After header, whatever its case; `default` when missing or odd."""
+    for name, value in dict(headers or {}).items():
+        if name.lower() == "retry-after":
+            try:
+                return float(value)
+            except ValueError:
+                break
+    return default
 
 
 def backoff(attempts: int) -> timedelta:

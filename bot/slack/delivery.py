@@ -19,7 +19,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.slack.messages import message
 from handlers.model import Reply
-from scheduler.delivery import RateLimited, TransientFailure, Unreachable
+from scheduler.delivery import RateLimited, TransientFailure, Unreachable, retry_after
 
 log = logging.getLogger(__name__)
 
@@ -124,21 +124,10 @@ def _refusal(response: AsyncSlackResponse) -> Exception:
     """
     error = str(response.get("error") or f"HTTP {response.status_code}")
     if response.status_code == 429 or error == "ratelimited":
-        return RateLimited(_retry_after(response.headers))
+        return RateLimited(retry_after(response.headers, DEFAULT_RETRY_AFTER))
     if error in GONE:
         return Unreachable(error)
     if response.status_code >= 500 or error in ("internal_error", "fatal_error"):
         return TransientFailure(f"Slack said {error}", ambiguous=True)
     log.error("Slack refused a message: %s", error)
     return TransientFailure(f"Slack said {error}", ambiguous=False)
-
-
-def _retry_after(headers: Any) -> float:
-    """Seconds from the Retry-After header, whatever its case."""
-    for name, value in dict(headers or {}).items():
-        if name.lower() == "retry-after":
-            try:
-                return float(value)
-            except ValueError:
-                break
-    return DEFAULT_RETRY_AFTER

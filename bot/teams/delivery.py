@@ -16,7 +16,7 @@ from msrest.exceptions import ClientRequestError
 from bot.teams.incoming import PLATFORM
 from bot.teams.outgoing import reply_activity
 from handlers.model import Reply
-from scheduler.delivery import RateLimited, TransientFailure, Unreachable
+from scheduler.delivery import RateLimited, TransientFailure, Unreachable, retry_after
 from storage import conversations
 from storage.store import Store
 
@@ -90,21 +90,10 @@ def _refusal(refused: ErrorResponseException) -> Exception:
     response = refused.response
     status = int(getattr(response, "status_code", 0) or 0)
     if status == 429:
-        return RateLimited(_retry_after(getattr(response, "headers", None)))
+        return RateLimited(retry_after(getattr(response, "headers", None), DEFAULT_RETRY_AFTER))
     if status in GONE:
         return Unreachable(f"Teams said {status}: the bot cannot post in this conversation")
     if status >= 500:
         return TransientFailure(f"Teams said {status}", ambiguous=True)
     log.error("Teams refused a message: %s %s", status, refused)
     return TransientFailure(f"Teams said {status}", ambiguous=False)
-
-
-def _retry_after(headers: Any) -> float:
-    """Seconds from the Retry-After header, whatever its case."""
-    for name, value in dict(headers or {}).items():
-        if name.lower() == "retry-after":
-            try:
-                return float(value)
-            except ValueError:
-                break
-    return DEFAULT_RETRY_AFTER
