@@ -14,7 +14,12 @@ from storage import migrate
 from storage.db import database_url, make_engine
 from storage.store import Store
 
-pytest_plugins = ("tests.conversation", "tests.slack_fixtures", "tests.reminder_fixtures")
+pytest_plugins = (
+    "tests.conversation",
+    "tests.slack_fixtures",
+    "tests.reminder_fixtures",
+    "tests.teams_harness",
+)
 
 POSTGRES_URL = os.environ.get("KAM_TEST_POSTGRES_URL", "")
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
