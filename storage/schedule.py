@@ -9,6 +9,7 @@ of sent as a burst.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy import (
     Engine,
     String,
+    bindparam,
     cast,
     delete,
     exists,
@@ -145,15 +147,24 @@ def open_due_on(engine: Engine, account_id: int, subject: str) -> date | None:
 
 def request_replan(session: Session, account_id: int, subject: str, now: datetime) -> None:
     """Ask the next tick to replan an item, inside the caller's transaction."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(ReplanRequest).values(
-        account_id=account_id, subject=subject, requested_at=now
+    statement = _replan_upsert(session.get_bind().dialect.name)
+    session.execute(statement, {"account_id": account_id, "subject": subject, "now": now})
+
+
+@functools.cache
+def _replan_upsert(dialect_name: str) -> Executable:
+    """Built once per dialect: it runs with every logged meeting."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = dialect.insert(ReplanRequest).values(
+        account_id=bindparam("account_id"),
+        subject=bindparam("subject"),
+        requested_at=bindparam("now", type_=UtcDateTime()),
     )
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["account_id", "subject"], set_={"requested_at": now}
-        )
+    statement: Executable = insert.on_conflict_do_update(
+        index_elements=["account_id", "subject"],
+        set_={"requested_at": insert.excluded.requested_at},
     )
+    return statement
 
 
 def replan_requests(engine: Engine) -> list[tuple[int, str, datetime]]:

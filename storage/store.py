@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, text, update
+from sqlalchemy import BindParameter, Engine, Select, bindparam, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload, sessionmaker
 from sqlalchemy.sql.base import ExecutableOption
@@ -409,22 +410,33 @@ class Store:
             return list(session.scalars(select(Account.id).order_by(Account.id)))
 
 
+def _kind_facts_query() -> Select[Any]:
+    """Built once: on the hot path, building the statement cost more than running it."""
+    account: BindParameter[int] = bindparam("account_id")
+    kind: BindParameter[str] = bindparam("kind")
+    last = select(func.max(Meeting.held_on)).where(
+        Meeting.account_id == account, Meeting.kind == kind
+    )
+    own = select(CadenceOverride).where(
+        CadenceOverride.account_id == account, CadenceOverride.kind == kind
+    )
+    return select(
+        last.scalar_subquery(),
+        own.with_only_columns(CadenceOverride.months).scalar_subquery(),
+        own.with_only_columns(CadenceOverride.weeks).scalar_subquery(),
+    )
+
+
+_KIND_FACTS = _kind_facts_query()
+
+
 def _kind_facts(
     session: Session, account_id: int, kind: str
 ) -> tuple[date | None, tuple[int, int] | None]:
     """The last meeting of `kind` and the account's own cadence for it, in one round trip."""
-    last = select(func.max(Meeting.held_on)).where(
-        Meeting.account_id == account_id, Meeting.kind == kind
-    )
-    own = select(CadenceOverride).filter_by(account_id=account_id, kind=kind)
-    held, months, weeks = session.execute(
-        select(
-            last.scalar_subquery(),
-            own.with_only_columns(CadenceOverride.months).scalar_subquery(),
-            own.with_only_columns(CadenceOverride.weeks).scalar_subquery(),
-        )
-    ).one()
-    return held, None if months is None else (months, weeks)
+    row = session.execute(_KIND_FACTS, {"account_id": account_id, "kind": kind}).one()
+    held, months, weeks = row[0], row[1], row[2]
+    return held, None if months is None or weeks is None else (months, weeks)
 
 
 def _meeting_details() -> tuple[ExecutableOption, ...]:
