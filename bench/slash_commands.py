@@ -164,7 +164,7 @@ async def fake_web_api(port: int) -> web.AppRunner:
         return web.json_response({"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T"})
 
     app = web.Application()
-    app.router.add_post("/api/{method}", ok)
+    app.router.add_route("*", "/api/{method}", ok)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()

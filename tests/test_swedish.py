@@ -69,3 +69,13 @@ def test_the_console_speaks_swedish_when_asked(sqlite_store: Store) -> None:
     console.dispatch("/kam hjälp")
     assert swedish("Show this help") in screen.getvalue()
     assert "/kam möte" in screen.getvalue()
+
+
+async def test_a_failed_locale_lookup_is_not_repeated_with_every_command(slack: Slack) -> None:
+    slack.fake.locales[BOB] = "sv-SE"
+    slack.fake.fail_next("users.info", times=10, status=500)
+    await slack.slash("/kam help", user=BOB)
+    asked = [call.method for call in slack.fake.calls].count("users.info")
+    answer = seen(await slack.slash("/kam help", user=BOB))
+    assert "Show this help" in answer
+    assert [call.method for call in slack.fake.calls].count("users.info") == asked
