@@ -16,7 +16,12 @@ FormValue = str | date | list[str] | None
 
 @dataclass(frozen=True)
 class Request:
-    """Who asked what, where and when: a typed command, a submitted form or a clicked button."""
+    """Who asked what, where and when: a typed command, a submitted form or a clicked button.
+
+    `workspace_admin` is the platform's word that the caller administers the workspace;
+    `external` says the conversation has members from outside the company (Slack Connect,
+    Teams guests), where confidential account facts are never shown.
+    """
 
     platform: str
     workspace: str
@@ -30,6 +35,8 @@ class Request:
     state: dict[str, str] = field(default_factory=dict)
     action: str = ""
     action_value: str = ""
+    workspace_admin: bool = False
+    external: bool = False
 
 
 class Visibility(Enum):
@@ -76,12 +83,23 @@ Block = Header | Section | Fields | Actions | Context
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file that goes with a reply, such as a chart or an exported plan."""
+
+    filename: str
+    title: str
+    content: bytes
+    mime: str
+
+
+@dataclass(frozen=True)
 class Reply:
     """A message: `summary` is the plain text for notifications and text-only clients."""
 
     summary: str
     blocks: tuple[Block, ...] = ()
     visibility: Visibility = Visibility.ONLY_YOU
+    files: tuple[Upload, ...] = ()
 
 
 @dataclass(frozen=True)
