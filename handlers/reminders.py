@@ -84,7 +84,8 @@ def _describe(facts: PlanningFacts, item: DueItem, today: date) -> tuple[str, st
             _(
                 "The plan of {account} is revised before the budget work and six months "
                 "later; this one is due {due} ({when}), {before}. "
-                "When it's done: `/kam plan revised <what changed>`."
+                "Walk through it with `/kam plan revise`, or when it's done: "
+                "`/kam plan revised <what changed>`."
             ).format(account=account, due=due, when=when, before=before),
         )
     kind = MeetingKind(item.subject)
@@ -166,6 +167,17 @@ def _snooze_value(value: str) -> tuple[str, str, date]:
 def _in(request: Request, channel: str) -> Request:
     """The request as if made in the account's channel: buttons also appear in the KAM's DMs."""
     return replace(request, channel=channel)
+
+
+def agreement_expiring(account: Account, name: str, ends_on: date, today: date) -> Reply:
+    """Told to the account channel 90 and 30 days before a framework agreement ends."""
+    text = _(
+        "*Framework agreement {name} ends {day}* ({when}) for {account}. Plan the renewal or "
+        "the exit, and update the plan with `/kam plan edit agreements`."
+    ).format(
+        name=name, day=ends_on.isoformat(), when=relative_day(ends_on, today), account=account.name
+    )
+    return Reply(summary=text, blocks=(Section(text),), visibility=Visibility.CHANNEL)
 
 
 def paused_notice(account: Account, reason: str) -> Reply:
