@@ -17,7 +17,7 @@ from handlers.errors import UsageError
 from handlers.i18n import _
 from handlers.model import Reply, Request, Section, Upload
 from handlers.plan_revisions import revision_lines
-from handlers.plan_sections import SECTIONS, Part, part_title
+from handlers.plan_sections import SECTIONS, Part, entries, part_title
 from handlers.wording import kind_title
 from storage import plan as plans
 from storage.models import Account
@@ -121,8 +121,10 @@ def markdown(request: Request, store: Store, account: Account, *, everything: bo
             for field in section.fields:
                 if field.confidential and not everything:
                     continue
-                value = content.get(field.key, "").strip() or "—"
-                lines += ["", f"**{field.label()}**", "", value]
+                value = content.get(field.key, "").strip()
+                if value and field.line is not None:
+                    value = "\n".join(f"- {entry}" for entry in entries(value))
+                lines += ["", f"**{field.label()}**", "", value or "—"]
         if part is Part.TOGETHER:
             lines += ["", _("KPIs: see `/kam kpi`.")]
     lines += ["", "## " + _("Revisions"), ""]

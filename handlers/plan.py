@@ -77,6 +77,7 @@ def show_plan(request: Request, store: Store) -> Reply:
     title = _("Account plan of {account}").format(account=account.name)
     blocks: list[Block] = [Header(title)]
     for part in Part:
+        sections = [section for section in SECTIONS if section.part is part]
         lines = [f"*{part_title(part)}*"]
         lines += [
             _("• {section}: {filled} of {fields} filled in").format(
@@ -84,22 +85,21 @@ def show_plan(request: Request, store: Store) -> Reply:
                 filled=filled(section, current.get(section.key, {})),
                 fields=len(section.fields),
             )
-            for section in SECTIONS
-            if section.part is part
+            for section in sections
         ]
         if part is Part.TOGETHER:
             lines.append(_("• KPIs: see `/kam kpi`"))
-        blocks.append(Section("\n".join(lines)))
+        edit = tuple(Button(s.title(), EDIT, f"{request.channel}|{s.key}") for s in sections)
+        blocks += [Section("\n".join(lines)), Actions(edit)]
     status = [
         _("Next revision due {due} ({when}).").format(
             due=due.isoformat(), when=relative_day(due, today)
         ),
         *revision_lines(plans.revisions(store.engine, account.id)[-3:]),
     ]
-    blocks.append(Section("\n".join(status)))
-    edit = [Button(s.title(), EDIT, f"{request.channel}|{s.key}") for s in SECTIONS]
     blocks += [
-        Actions((Button(_("Revise the plan"), REVISE, request.channel, "primary"), *edit)),
+        Section("\n".join(status)),
+        Actions((Button(_("Revise the plan"), REVISE, request.channel, "primary"),)),
         Context(
             _("Edit a section with `/kam plan edit <section>`: {sections}.").format(
                 sections=section_keys()
