@@ -91,7 +91,7 @@ def _budget(parts: list[str], _today: date) -> str:
     if not 2 <= len(parts) <= 3 or not parts[0] or not parts[1]:
         return _(
             "Write `product or service line | budget | sales plan`, "
-            "e.g. `Support | 1.2M | +10% on renewal`."
+            "e.g. `Support | 1.2M | more seats at renewal`."
         )
     return ""
 
