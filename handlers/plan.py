@@ -200,7 +200,8 @@ def submit_section(request: Request, store: Store) -> Outcome:
         text = _("Saved *{section}* of the {account} account plan.").format(
             section=section.title(), account=account.name
         )
-        return Reply(summary=text, blocks=(Section(text),))
+        again = Button(_("Edit again"), EDIT, f"{request.channel}|{section.key}")
+        return Reply(summary=text, blocks=(Section(text), Actions((again,))))
     if section is SECTIONS[-1]:
         return record_revision(request, store, note)
     following = SECTIONS[SECTIONS.index(section) + 1]

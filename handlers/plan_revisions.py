@@ -38,7 +38,7 @@ def record_revision(request: Request, store: Store, note: str) -> Reply:
         public = _announcement(account, revision, previous, due.isoformat(), everything=False)
     outbox.enqueue(
         store.engine,
-        dedupe_key=f"plan-revision:{account.id}:{revision.number}",
+        dedupe_key=f"plan-revision:{account.id}:{revision.revised_at.isoformat()}:{revision.revised_by}",
         workspace_id=workspace,
         account_id=account.id,
         target=request.channel,

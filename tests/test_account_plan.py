@@ -66,6 +66,13 @@ def test_a_section_button_opens_its_form_with_what_it_holds(acme: Store) -> None
     ]
 
 
+def test_a_saved_section_can_be_edited_again_from_its_confirmation(acme: Store) -> None:
+    saved = edit(acme, "partners", partners="Bar Systems")
+    assert "Saved *Possible partners* of the Acme Group account plan." in said(saved)
+    again = form(press(acme, saved, "Edit again"))
+    assert again.fields[0].initial == "Bar Systems"  # type: ignore[union-attr]
+
+
 def test_bad_lines_are_refused_at_their_field_and_nothing_is_saved(acme: Store) -> None:
     refused = edit(acme, "agreements", agreements="IT services | 2027-06-30\nSupport | someday")
     assert isinstance(refused, FieldErrors)

@@ -78,6 +78,9 @@ async def test_a_shared_channel_never_sees_the_budget(world: World) -> None:
     [told] = [m for m in world.slack.fake.posted(CHANNEL) if "revision 1" in seen(m)]
     assert "Our overall goal added" in seen(told)
     assert "Budget" not in seen(told)
+    exported = await world.slack.slash("/kam export", user=ALICE)
+    assert exported["response_type"] == "ephemeral"
+    assert world.slack.fake.attempts("conversations.info") == 1  # cached for the channel
 
 
 async def test_an_internal_channel_hears_the_whole_summary(world: World) -> None:
