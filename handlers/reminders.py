@@ -21,6 +21,7 @@ from handlers.model import (
     Visibility,
 )
 from handlers.parsing import meeting_kind
+from handlers.plan import EDIT
 from handlers.wording import kind_name, kind_title, relative_day
 from scheduler import planning
 from scheduler.rules import LEAD_DAYS, REVISION_LEAD_DAYS, meeting_status
@@ -177,7 +178,11 @@ def agreement_expiring(account: Account, name: str, ends_on: date, today: date) 
     ).format(
         name=name, day=ends_on.isoformat(), when=relative_day(ends_on, today), account=account.name
     )
-    return Reply(summary=text, blocks=(Section(text),), visibility=Visibility.CHANNEL)
+    channel = account.channels[0].channel if account.channels else ""
+    edit = Button(_("Edit agreements"), EDIT, f"{channel}|agreements")
+    return Reply(
+        summary=text, blocks=(Section(text), Actions((edit,))), visibility=Visibility.CHANNEL
+    )
 
 
 def paused_notice(account: Account, reason: str) -> Reply:

@@ -59,6 +59,10 @@ async def test_an_agreement_is_reminded_90_and_30_days_before_it_ends(world: Wor
     [first] = agreement_reminders(world)
     assert "Framework agreement IT services ends 2027-02-26* (in 88 days) for Acme Group" in first
     assert "`/kam plan edit agreements`" in first
+    [message] = [m for m in world.reminders() if "Framework agreement" in seen(m)]
+    await world.slack.click(message, "Edit agreements", user=BOB)
+    opened = (await world.slack.fake.wait_for("views.open", 2))[-1]["view"]
+    assert opened["blocks"][0]["element"]["initial_value"] == "IT services | 2027-02-26"
 
     await world.tick(datetime(2027, 1, 27, 9, 0, tzinfo=STOCKHOLM))
     await world.tick(datetime(2027, 1, 28, 9, 0, tzinfo=STOCKHOLM))
