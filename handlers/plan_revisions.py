@@ -86,27 +86,23 @@ def changes(previous: Revision | None, revision: Revision, *, everything: bool) 
     before: Plan = previous.snapshot if previous else {}
     lines = []
     for section in SECTIONS:
+        old, new = before.get(section.key, {}), revision.snapshot.get(section.key, {})
         changed = [
-            _change(field, before.get(section.key, {}).get(field.key, ""), text)
+            _change(field, old.get(field.key, ""), new.get(field.key, ""))
             for field in section.fields
-            if (text := revision.snapshot.get(section.key, {}).get(field.key, ""))
-            != before.get(section.key, {}).get(field.key, "")
+            if old.get(field.key, "") != new.get(field.key, "")
             and (everything or not field.confidential)
         ]
         if changed:
             lines.append(f"• *{section.title()}*: " + "; ".join(changed))
     if previous is None:
         title = _("What the plan holds:")
-    else:
-        title = _("What changed since revision {number} of {day}:").format(
-            number=previous.number, day=previous.revised_at.date().isoformat()
-        )
+        return [title, *lines] if lines else [_("The plan's sections are still empty.")]
     if not lines:
-        return (
-            [_("No section changed since revision {number}.").format(number=previous.number)]
-            if previous
-            else [_("The plan's sections are still empty.")]
-        )
+        return [_("No section changed since revision {number}.").format(number=previous.number)]
+    title = _("What changed since revision {number} of {day}:").format(
+        number=previous.number, day=previous.revised_at.date().isoformat()
+    )
     return [title, *lines]
 
 
