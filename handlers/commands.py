@@ -10,11 +10,15 @@ from dataclasses import dataclass, replace
 from handlers.accounts import account
 from handlers.cadence import cadence
 from handlers.errors import InvalidForm, UsageError
+from handlers.export import export
 from handlers.i18n import _, current, language_of, speaking
 from handlers.meetings import FORM_ID as MEETING_FORM
 from handlers.meetings import UNDO, log_meeting, meetings, submit_meeting, undo_meeting
 from handlers.model import FieldErrors, Outcome, Reply, Request, Section
-from handlers.plan import plan
+from handlers.plan import EDIT as PLAN_EDIT
+from handlers.plan import FORM_ID as PLAN_FORM
+from handlers.plan import REVISE as PLAN_REVISE
+from handlers.plan import edit_button, plan, revise_button, submit_section
 from handlers.reminders import LOG_MEETING, SNOOZE, log_meeting_button, snooze_button
 from handlers.settings import settings
 from handlers.team import team
@@ -108,9 +112,27 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "plan",
         plan,
-        lambda: _("The account plan's twice-yearly revision"),
-        ("plan", "plan revised Updated budget and key activities"),
-        ("plan", "plan revised Uppdaterad budget och nyckelaktiviteter"),
+        lambda: _("The account plan: its sections, the twice-yearly revision and its history"),
+        (
+            "plan",
+            "plan edit budget",
+            "plan revise",
+            "plan history 2",
+            "plan revised Updated budget and key activities",
+        ),
+        (
+            "plan",
+            "plan edit budget",
+            "plan revise",
+            "plan history 2",
+            "plan revised Uppdaterad budget och nyckelaktiviteter",
+        ),
+    ),
+    Command(
+        "export",
+        export,
+        lambda: _("Export the account plan (Markdown) and the meetings (CSV)"),
+        ("export",),
     ),
     Command(
         "settings",
@@ -131,11 +153,13 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("help", help_text, lambda: _("Show this help"), ("help",), ("hjälp",), ("hjälp",)),
 )
-FORMS: dict[str, RequestHandler] = {MEETING_FORM: submit_meeting}
+FORMS: dict[str, RequestHandler] = {MEETING_FORM: submit_meeting, PLAN_FORM: submit_section}
 ACTIONS: dict[str, RequestHandler] = {
     LOG_MEETING: log_meeting_button,
     SNOOZE: snooze_button,
     UNDO: undo_meeting,
+    PLAN_EDIT: edit_button,
+    PLAN_REVISE: revise_button,
 }
 _BY_NAME = {word: command for command in COMMANDS for word in (command.name, *command.aliases)}
 

@@ -21,6 +21,7 @@ from handlers.model import (
     Visibility,
 )
 from handlers.parsing import meeting_kind
+from handlers.plan import EDIT
 from handlers.wording import kind_name, kind_title, relative_day
 from scheduler import planning
 from scheduler.rules import LEAD_DAYS, REVISION_LEAD_DAYS, meeting_status
@@ -84,7 +85,8 @@ def _describe(facts: PlanningFacts, item: DueItem, today: date) -> tuple[str, st
             _(
                 "The plan of {account} is revised before the budget work and six months "
                 "later; this one is due {due} ({when}), {before}. "
-                "When it's done: `/kam plan revised <what changed>`."
+                "Walk through it with `/kam plan revise`, or when it's done: "
+                "`/kam plan revised <what changed>`."
             ).format(account=account, due=due, when=when, before=before),
         )
     kind = MeetingKind(item.subject)
@@ -166,6 +168,21 @@ def _snooze_value(value: str) -> tuple[str, str, date]:
 def _in(request: Request, channel: str) -> Request:
     """The request as if made in the account's channel: buttons also appear in the KAM's DMs."""
     return replace(request, channel=channel)
+
+
+def agreement_expiring(account: Account, name: str, ends_on: date, today: date) -> Reply:
+    """Told to the account channel 90 and 30 days before a framework agreement ends."""
+    text = _(
+        "*Framework agreement {name} ends {day}* ({when}) for {account}. Plan the renewal or "
+        "the exit, and update the plan with `/kam plan edit agreements`."
+    ).format(
+        name=name, day=ends_on.isoformat(), when=relative_day(ends_on, today), account=account.name
+    )
+    channel = account.channels[0].channel if account.channels else ""
+    edit = Button(_("Edit agreements"), EDIT, f"{channel}|agreements")
+    return Reply(
+        summary=text, blocks=(Section(text), Actions((edit,))), visibility=Visibility.CHANNEL
+    )
 
 
 def paused_notice(account: Account, reason: str) -> Reply:

@@ -10,16 +10,19 @@ is looked up by its tag before it is sent again.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from handlers.i18n import speaking
 from handlers.model import Reply, Visibility
-from handlers.reminders import DueItem, paused_notice, reminder
+from handlers.reminders import DueItem, agreement_expiring, paused_notice, reminder
+from scheduler import planning
+from scheduler.agreements import TOPIC as AGREEMENT
 from scheduler.planning import SUBJECTS
 from storage import outbox
 from storage.outbox import Claimed
@@ -235,10 +238,24 @@ def render(store: Store, rows: list[Claimed], now: datetime) -> Reply:
         )
         with speaking(facts.account.language):
             replies.append(reminder(facts, items, now, to_kam=rows[0].to_user))
+    replies += [_agreement(store, row, now) for row in rows if row.topic == AGREEMENT]
     replies += [Reply(summary=row.body) for row in rows if row.topic == "notice"]
     if not replies:
         raise ValueError("nothing left to say: the accounts of these rows are gone")
     return _merge(replies)
+
+
+def _agreement(store: Store, row: Claimed, now: datetime) -> Reply:
+    """An agreement's expiry reminder, in the account's language at delivery."""
+    facts = store.planning_facts(row.account_id) if row.account_id is not None else None
+    if facts is None:
+        raise ValueError("nothing left to say: the account of this agreement is gone")
+    said = json.loads(row.body)
+    today = planning.calendar_of(facts).local_date(now)
+    with speaking(facts.account.language):
+        return agreement_expiring(
+            facts.account, said["name"], date.fromisoformat(said["ends_on"]), today
+        )
 
 
 def _merge(replies: list[Reply]) -> Reply:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduler import planning
+from scheduler import agreements, planning
 from scheduler.delivery import Deliverer, DeliveryReport, deliver
 from storage import schedule
 from storage.store import Store
@@ -39,10 +39,12 @@ class TickReport:
 
 
 async def tick(store: Store, deliverers: Mapping[str, Deliverer], now: datetime) -> TickReport:
-    """Plan what ran out or was missed, queue what is due, deliver what is queued."""
+    """Plan what ran out or was missed, queue what is due (agreements near their end too),
+    deliver what is queued."""
     now = now.astimezone(UTC)
     replanned = await asyncio.to_thread(planning.replan_due, store, now)
     queued = await asyncio.to_thread(schedule.sweep, store.engine, now, now - planning.WINDOW)
+    queued += await asyncio.to_thread(agreements.queue_expiring, store, now)
     delivery = await deliver(store, deliverers, now)
     return TickReport(replanned, queued, delivery)
 

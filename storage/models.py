@@ -194,7 +194,11 @@ class CadenceOverride(Base):
 
 
 class PlanRevision(Base):
-    """A recorded revision of the account plan: who, when, and a note."""
+    """A recorded revision of the account plan: who, when, a note, and the plan as it stood.
+
+    `snapshot` is the JSON of every section's fields at that moment (`{}` for revisions recorded
+    before the plan had sections), so any two revisions can be compared.
+    """
 
     __tablename__ = "plan_revision"
 
@@ -203,6 +207,33 @@ class PlanRevision(Base):
     revised_by: Mapped[str] = mapped_column(String(64))
     revised_at: Mapped[datetime] = mapped_column(UtcDateTime)
     note: Mapped[str] = mapped_column(Text, default="")
+    snapshot: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+
+
+class PlanSection(Base):
+    """One section of an account plan as last edited: its fields as JSON, who and when."""
+
+    __tablename__ = "plan_section"
+    __table_args__ = (UniqueConstraint("account_id", "section"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    section: Mapped[str] = mapped_column(String(32))
+    content: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class FrameworkAgreement(Base):
+    """A framework agreement from the plan, kept as a row so its expiry can be reminded of."""
+
+    __tablename__ = "framework_agreement"
+    __table_args__ = (Index("ix_framework_agreement_ends_on", "ends_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    ends_on: Mapped[date] = mapped_column(Date)
 
 
 class ReminderStep(Base):

@@ -388,22 +388,6 @@ class Store:
                 select(Workspace.budget_month).where(Workspace.id == workspace_id)
             ).one()
 
-    def record_revision(self, account_id: int, by: str, at: datetime, note: str) -> PlanRevision:
-        revision = PlanRevision(account_id=account_id, revised_by=by, revised_at=at, note=note)
-        with self._writing() as session:
-            session.add(revision)
-        return revision
-
-    def revisions(self, account_id: int, limit: int) -> list[PlanRevision]:
-        query = (
-            select(PlanRevision)
-            .where(PlanRevision.account_id == account_id)
-            .order_by(PlanRevision.revised_at.desc(), PlanRevision.id.desc())
-            .limit(limit)
-        )
-        with self._session() as session:
-            return list(session.scalars(query))
-
     def account_ids(self) -> list[int]:
         """Every account that gets reminders, for a full replan."""
         with self._session() as session:

@@ -64,6 +64,8 @@ class FakeSlack:
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     locales: dict[str, str] = field(default_factory=dict)
     """Each user's locale as `users.info` tells it; en-US when not set."""
+    shared: set[str] = field(default_factory=set)
+    """Channels shared with another organisation (Slack Connect), as `conversations.info` says."""
     _failures: dict[str, deque[Failure]] = field(default_factory=dict)
     _random: dict[str, RandomFailures] = field(default_factory=dict)
     _timestamps: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
@@ -178,6 +180,9 @@ class FakeSlack:
             return self._history(body)
         if method == "users.info":
             return self._user(body)
+        if method == "conversations.info":
+            channel = str(body.get("channel") or "")
+            return {"ok": True, "channel": {"id": channel, "is_ext_shared": channel in self.shared}}
         return _answer(method, body)
 
     def _user(self, body: dict[str, Any]) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from handlers.model import (
     Request,
     TextField,
 )
+from handlers.plan_sections import SECTIONS
 from scheduler import delivery
 from storage.outbox import Claimed
 from storage.store import Store
@@ -153,6 +154,14 @@ SCRIPT = [
     "plan",
     "plan revised Plok",
     "plan oops",
+    "plan edit",
+    "plan edit budget",
+    "plan revise",
+    "plan history",
+    "plan history 1",
+    "plan history 9",
+    "export",
+    "export oops",
     "settings",
     "settings timezone Europe/Stockholm",
     "settings timezone Mars/Plok",
@@ -186,8 +195,40 @@ def test_every_reply_form_and_error_is_translated(store: Store) -> None:
     swede.check("bad action item", handle(replace(submit, values=items), store))
     for outcome in _buttons(swede, confirmation):
         swede.check("button", outcome)
+    for outcome in _buttons(swede, swede.say("plan")):
+        swede.check("plan button", outcome)
+    _plan_forms(swede)
     swede.check("reminder", _reminder(store))
     assert [(what, words) for what, words in swede.seen if words] == []
+
+
+def _plan_forms(swede: Swede) -> None:
+    """Each plan form refused with a bad line, then filled, and the revision walked to its end."""
+    bad = {
+        "agreements": "Plok | 2026-13-45\nPlok",
+        "activities": "Plok | Plok | soon | Plok",
+        "budget": "Plok",
+        "figures": "x" * 4000,
+    }
+    for section in SECTIONS:
+        form = swede.say(f"plan edit {section.key}")
+        assert isinstance(form, Form)
+        submit = swede.request(form_id=form.id, state=form.state)
+        values = {field.key: bad.get(field.key, "Plok") for field in section.fields}
+        swede.check(f"bad {section.key}", handle(replace(submit, values=values), swede.store))
+        values = {field.key: "Plok" for field in section.fields if field.line is None}
+        swede.check(section.key, handle(replace(submit, values=values), swede.store))
+    outcome = swede.say("plan revise")
+    while isinstance(outcome, Form):
+        submit = swede.request(form_id=outcome.id, state=outcome.state)
+        outcome = swede.check(
+            "revise", handle(replace(submit, values={"note": "Plok"}), swede.store)
+        )
+    swede.check(
+        "shared", handle(swede.request(text="plan revised Plok", external=True), swede.store)
+    )
+    swede.say("plan history 2")
+    swede.say("export", user="eve")
 
 
 def _buttons(swede: Swede, reply: Outcome) -> Iterator[Outcome]:
@@ -214,4 +255,22 @@ def _reminder(store: Store) -> Outcome:
             ("plan", date(2027, 3, 1)),
         ]
     ]
+    agreement = '{"name": "Plok", "ends_on": "2027-02-26", "lead": 90}'
+    rows.append(
+        Claimed(
+            2,
+            "test",
+            "T1",
+            account.id,
+            CHANNEL,
+            False,
+            "agreement",
+            "",
+            None,
+            0,
+            agreement,
+            1,
+            False,
+        )
+    )
     return delivery.render(store, rows, NOW)

@@ -61,4 +61,6 @@ def test_the_bot_asks_for_the_scopes_it_uses() -> None:
         "channels:history",
         "groups:history",
         "im:history",
+        "channels:read",
+        "groups:read",
     }

@@ -89,7 +89,7 @@ def test_country_and_budget_month_change_when_reminders_go_out(store: Store) -> 
 def test_a_plan_revision_is_recorded_by_a_team_member(store: Store) -> None:
     assert "No revision recorded yet" in said(ask(store, "plan"))
     recorded = said(ask(store, "plan revised Updated budget", user="alice"))
-    assert "<@alice> recorded a revision of the Acme Group account plan: Updated budget" in recorded
+    assert "<@alice> recorded revision 1 of the Acme Group account plan: Updated budget" in recorded
     assert "by <@alice>: Updated budget" in said(ask(store, "plan"))
     assert "Only the Acme Group account team" in said(ask(store, "plan revised x", user="eve"))
 

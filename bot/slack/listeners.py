@@ -13,6 +13,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.channels import SharedChannels
 from bot.slack.clients import webhook_client
 from bot.slack.incoming import action_request, slash_request, submission_request
 from bot.slack.locales import Locales
@@ -36,6 +37,7 @@ class Listeners:
     clock: Clock
     ack_within: float
     locales: Locales = field(default_factory=Locales)
+    shared: SharedChannels = field(default_factory=SharedChannels)
 
     async def command(self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         """`/kam …`: a reply rides on the ack; a form opens from the trigger_id."""
@@ -92,9 +94,14 @@ class Listeners:
             await _respond(body["response_url"], reply, replace_original=False)
 
     async def _in_their_language(self, request: Request, client: AsyncWebClient) -> Request:
-        """The request with the person's Slack locale, which picks the language of replies."""
-        locale = await self.locales.of(client, request.workspace, request.user)
-        return replace(request, locale=locale)
+        """The request with the person's Slack locale, which picks the language of replies,
+        and whether its channel has people from outside the company."""
+        channel = request.channel or request.state.get("channel", "")
+        locale, external = await asyncio.gather(
+            self.locales.of(client, request.workspace, request.user),
+            self.shared.external(client, request.workspace, channel),
+        )
+        return replace(request, locale=locale, external=external)
 
     def _start(self, request: Request) -> asyncio.Task[Outcome]:
         """The handler's thread runs to the end even when the ack has to go first."""
