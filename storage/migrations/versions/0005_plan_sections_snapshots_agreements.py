@@ -3,7 +3,7 @@
 The revisions recorded so far keep their who, when and note; their snapshot is `{}` (the plan
 had no sections then), so the first revision with sections is compared against an empty plan.
 
-Revision ID: 0005_plan
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-27 16:45:00
 """
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_plan"
+revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
