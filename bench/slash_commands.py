@@ -158,10 +158,19 @@ async def setup(url: str) -> None:
 
 
 async def fake_web_api(port: int) -> web.AppRunner:
-    """Slack's Web API as far as Bolt needs it here: `auth.test` on the first request."""
+    """Slack's Web API as far as the bench needs it: `auth.test` on the first request, and
+    `conversations.info` saying the channel is the company's own."""
 
     async def ok(_request: web.Request) -> web.Response:
-        return web.json_response({"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T"})
+        return web.json_response(
+            {
+                "ok": True,
+                "user_id": "UBOT",
+                "bot_id": "BBOT",
+                "team_id": "T",
+                "channel": {"id": "C", "is_ext_shared": False},
+            }
+        )
 
     app = web.Application()
     app.router.add_route("*", "/api/{method}", ok)

@@ -22,8 +22,10 @@ async def acme(world: World) -> None:
 
 
 async def fill(world: World, section: str, **answers: str) -> None:
+    saved = len(world.slack.fake.delivered("chat.postEphemeral"))
     await world.slack.slash(f"/kam plan edit {section}", user=ALICE)
     assert await world.slack.submit(await world.slack.opened_form(), **answers) == {}
+    await world.slack.fake.wait_for("chat.postEphemeral", saved + 1)  # the "Saved" note
 
 
 async def test_the_revision_walks_the_sections_in_one_modal(world: World) -> None:
