@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.errors import UsageError
 from handlers.i18n import _
-from handlers.model import Request
+from handlers.model import Request, Visibility
 from storage.models import Account
 from storage.store import Store
 
@@ -62,3 +62,9 @@ def require_kam(account: Account, user: str, action: str) -> None:
 def local_today(account: Account, now: datetime) -> date:
     """Today's date where the account lives."""
     return now.astimezone(ZoneInfo(account.timezone)).date()
+
+
+def channel_unless_external(request: Request) -> Visibility:
+    """Confidential account facts go to the channel, or only to the caller where the channel
+    has members from outside the company."""
+    return Visibility.ONLY_YOU if request.external else Visibility.CHANNEL

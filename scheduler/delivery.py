@@ -12,20 +12,28 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from handlers.criteria import requalification
 from handlers.i18n import speaking
 from handlers.model import Reply, Visibility
 from handlers.reminders import DueItem, paused_notice, reminder
 from scheduler.planning import SUBJECTS
 from storage import outbox
+from storage.criteria import REQUALIFY
 from storage.outbox import Claimed
 from storage.store import Store
 
 log = logging.getLogger(__name__)
+
+Renderer = Callable[[Store, Claimed, datetime], Reply | None]
+RENDERERS: dict[str, Renderer] = {
+    REQUALIFY: requalification,
+}
+"""Topics rendered one row at a time, in the account's language; None when it is moot."""
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
@@ -236,6 +244,8 @@ def render(store: Store, rows: list[Claimed], now: datetime) -> Reply:
         with speaking(facts.account.language):
             replies.append(reminder(facts, items, now, to_kam=rows[0].to_user))
     replies += [Reply(summary=row.body) for row in rows if row.topic == "notice"]
+    rendered = (RENDERERS[row.topic](store, row, now) for row in rows if row.topic in RENDERERS)
+    replies += [reply for reply in rendered if reply is not None]
     if not replies:
         raise ValueError("nothing left to say: the accounts of these rows are gone")
     return _merge(replies)
