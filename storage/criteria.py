@@ -66,7 +66,7 @@ def is_kam(engine: Engine, workspace_id: int, user: str) -> bool:
 
 
 def record(engine: Engine, classification: Classification) -> None:
-    with Session(engine) as session, session.begin():
+    with Session(engine, expire_on_commit=False) as session, session.begin():
         session.add(classification)
 
 
