@@ -75,14 +75,14 @@ def start_workshop(request: Request, store: Store) -> Reply:
             "`/kam workshop idea`, and vote for the best ones. The KAM closes it with "
             "`/kam workshop close`."
         ).format(user=request.user, account=account.name)
-        add = Button(_("Add an idea"), ADD_IDEA, request.channel, "primary")
+        add = Button(_("Add an idea"), ADD_IDEA, f"{request.channel}|idea", "primary")
     return Reply(
         summary=text, blocks=(Section(text), Actions((add,))), visibility=Visibility.CHANNEL
     )
 
 
 def add_idea_button(request: Request, store: Store) -> Form:
-    return idea_form(replace(request, channel=request.action_value), store)
+    return idea_form(replace(request, channel=request.action_value.partition("|")[0]), store)
 
 
 def idea_form(request: Request, store: Store) -> Form:
