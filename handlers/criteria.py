@@ -173,17 +173,7 @@ def _result(
         verdict = _("*{account}* scores {score} of {total}: not a key account by the criteria.")
     text = verdict.format(account=account.name, score=row.score, total=total)
     pairs = tuple(
-        (
-            label(key),
-            (_(":white_check_mark: {value} (at least {threshold})")).format(
-                value=shown(key, value), threshold=shown(key, rules[key].threshold)
-            )
-            if value >= rules[key].threshold
-            else _(":x: {value} (at least {threshold})").format(
-                value=shown(key, value), threshold=shown(key, rules[key].threshold)
-            ),
-        )
-        for key, value in row.evidence.items()
+        (label(key), _met(value, rules[key].threshold, key)) for key, value in row.evidence.items()
     )
     blocks: list[Block] = [
         Section(text),
@@ -195,6 +185,15 @@ def _result(
         ),
     ]
     return Reply(summary=text, blocks=tuple(blocks), visibility=channel_unless_external(request))
+
+
+def _met(value: int, threshold: int, key: str) -> str:
+    """`✅ 1.2M (at least 1M)` or `❌ 3M (at least 5M)`."""
+    mark = "\u2705" if value >= threshold else "\u274c"
+    told = _("{value} (at least {threshold})").format(
+        value=shown(key, value), threshold=shown(key, threshold)
+    )
+    return f"{mark} {told}"
 
 
 def requalification(store: Store, row: Claimed, now: datetime) -> Reply | None:

@@ -260,7 +260,7 @@ def _person_line(found: KeyPerson, cadences: dict[str, tuple[int, int]], today: 
     if rhythm is not None and (
         found.last_contact is None or rhythm.after(found.last_contact) < today
     ):
-        line += "\n" + _(":warning: Not met within the {kind} meeting rhythm.").format(
+        line += "\n\u26a0\ufe0f " + _("Not met within the {kind} meeting rhythm.").format(
             kind=kind_name(kind)
         )
     if found.notes:
