@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from handlers.access import local_today, workspace_id
-from handlers.i18n import _, ngettext
+from handlers.i18n import _
 from handlers.model import Block, Context, Header, Reply, Request, Section
 from handlers.wording import kind_title, relative_day
 from scheduler import planning
@@ -76,13 +76,7 @@ def _account(facts: PlanningFacts, items: list[ActionItem], request: Request) ->
         ),
     ]
     own = [item for item in items if item.owner == f"<@{request.user}>"]
-    lines.append(
-        ngettext(
-            "*Open action items* · {n} ({own} yours)",
-            "*Open action items* · {n} ({own} yours)",
-            len(items),
-        ).format(n=len(items), own=len(own))
-    )
+    lines.append(_("*Open action items* · {n} ({own} yours)").format(n=len(items), own=len(own)))
     lines += [_item(item) for item in own[:OWN_ITEMS]]
     return [Section("\n".join(lines))]
 

@@ -144,7 +144,11 @@ def show_workshop(request: Request, store: Store) -> Reply:
     _workspace, account = bound_account(request, store)
     open_one = _open_or_usage(store, account)
     ideas = workshops.ranked(store.engine, open_one.id)
-    title = _("Workshop for {account}: {n} ideas so far").format(account=account.name, n=len(ideas))
+    title = ngettext(
+        "Workshop for {account}: {n} idea so far",
+        "Workshop for {account}: {n} ideas so far",
+        len(ideas),
+    ).format(account=account.name, n=len(ideas))
     lines = [_ranked_line(n, ranked) for n, ranked in enumerate(ideas, start=1)]
     return Reply(summary=title, blocks=(Section(f"*{title}*"), *(Section(li) for li in lines)))
 
