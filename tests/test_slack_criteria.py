@@ -57,7 +57,7 @@ async def test_classify_scores_the_evidence_and_keeps_it(slack: Slack) -> None:
     assert "Classified by <@U0BOB> on 2026-11-27" in seen(posted)
 
     await slack.slash("/kam classify", user=BOB)
-    again = await slack.opened_form()
+    again = (await slack.fake.wait_for("views.open", 2))[-1]["view"]
     assert again["blocks"][0]["element"]["initial_value"] == "1200000"
 
 

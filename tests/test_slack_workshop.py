@@ -20,10 +20,17 @@ async def acme(slack: Slack) -> None:
 async def add_idea(slack: Slack, user: str, **answers: str) -> dict[str, Any]:
     """Click nothing: type `/kam workshop idea`, fill the form; the idea as posted."""
     posted = len(slack.fake.delivered("chat.postMessage"))
+    opened = len(slack.fake.delivered("views.open"))
     await slack.slash("/kam workshop idea", user=user)
-    assert await slack.submit(await slack.opened_form(), user=user, **answers) == {}
+    assert await slack.submit(await new_form(slack, opened), user=user, **answers) == {}
     await slack.fake.wait_for("chat.postMessage", posted + 1)
     return slack.fake.posted(CHANNEL)[-1]
+
+
+async def new_form(slack: Slack, opened_before: int) -> dict[str, Any]:
+    """The modal opened after the `opened_before` ones: clicks and commands open it later."""
+    view: dict[str, Any] = (await slack.fake.wait_for("views.open", opened_before + 1))[-1]["view"]
+    return view
 
 
 async def vote(slack: Slack, idea: dict[str, Any], user: str) -> str:
@@ -46,9 +53,7 @@ async def test_a_workshop_from_start_to_chosen_opportunities(slack: Slack, store
         seen(fleet)
     )
     await slack.click({**started, "ts": "1764237600.000001"}, "Add an idea", user=CAROL)
-    await slack.submit(
-        (await slack.fake.wait_for("views.open", 2))[-1]["view"], user=CAROL, idea="Service desk"
-    )
+    await slack.submit(await new_form(slack, 1), user=CAROL, idea="Service desk")
     await slack.fake.wait_for("chat.postMessage", 2)
     service = slack.fake.posted(CHANNEL)[-1]
 
@@ -67,8 +72,9 @@ async def test_a_workshop_from_start_to_chosen_opportunities(slack: Slack, store
     assert lines[1] == "1. *Fleet rollout* — Leasing · about 400K · contact Per Ek · 3 votes"
     assert lines[2] == "2. *Service desk* · 0 votes"
 
+    opened = len(slack.fake.delivered("views.open"))
     await slack.click({**closed, "ts": "1764237600.000009"}, "Make it an opportunity", user=ALICE)
-    form = await slack.opened_form()
+    form = await new_form(slack, opened)
     assert await slack.submit(form, user=ALICE, owner=[BOB]) == {}
     said = (await slack.fake.wait_for("chat.postMessage", 3))[-1]
     assert said["channel"] == CHANNEL
@@ -84,7 +90,7 @@ async def test_bad_input_and_a_closed_workshop(slack: Slack) -> None:
     await slack.slash("/kam workshop start", user=ALICE)
     assert "already open" in seen(await slack.slash("/kam workshop start", user=ALICE))
     await slack.slash("/kam workshop idea", user=BOB)
-    answer = await slack.submit(await slack.opened_form(), user=BOB, idea="", value="lots")
+    answer = await slack.submit(await new_form(slack, 0), user=BOB, idea="", value="lots")
     assert set(answer["errors"]) == {"idea", "value"}
     idea = await add_idea(slack, BOB, idea="Training")
     await slack.slash("/kam workshop close", user=ALICE)
