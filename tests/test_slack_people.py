@@ -97,16 +97,21 @@ async def test_remove_can_be_undone(slack: Slack) -> None:
 async def test_a_logged_meeting_naming_a_person_updates_their_last_contact(slack: Slack) -> None:
     await acme(slack)
     await slack.slash(KARIN, user=BOB)
+    await slack.slash('/kam person add "Eva" role user strength 3 target 3', user=BOB)
     await slack.slash("/kam log-meeting strategic", user=BOB)
     await slack.submit(
         await slack.opened_form(),
         user=BOB,
-        customer_attendees="karin berg (CFO), Per Ek",
+        customer_attendees="karin berg (CFO), Evaldsson",
         notes="Budget talk",
     )
-    listed = seen(await slack.slash("/kam people"))
-    assert "last met 2026-11-27" in listed
-    assert "Not met within" not in listed
+    listed = await slack.slash("/kam people")
+    texts = [block["text"]["text"] for block in listed["blocks"] if block["type"] == "section"]
+    by_name = {text.split("*")[1]: text for text in texts}
+    karin, eva = by_name["Karin Berg"], by_name["Eva"]
+    assert "last met 2026-11-27" in karin
+    assert "Not met within" not in karin
+    assert "last met never" in eva
 
 
 def test_in_a_channel_with_external_members_the_change_is_told_privately(
