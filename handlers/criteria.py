@@ -6,7 +6,6 @@ weight, and an account reaching half the total weight is recommended as a key ac
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from handlers.access import bound_account, channel_unless_external, require_member, workspace_id
@@ -130,7 +129,7 @@ def classify(request: Request, store: Store, args: str) -> Form:
             )
             for key in criteria.DEFAULTS
         ),
-        state={"channel": request.channel, "submission": uuid.uuid4().hex},
+        state={"channel": request.channel},
     )
 
 

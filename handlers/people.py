@@ -8,7 +8,6 @@ belongs to (`ROLE_KIND`).
 from __future__ import annotations
 
 import shlex
-import uuid
 from dataclasses import replace
 from datetime import date
 
@@ -97,7 +96,6 @@ def add_person(request: Request, store: Store, args: str) -> Outcome:
 
 def person_form(request: Request, given: dict[str, str], person_id: int | None = None) -> Form:
     """The key person form, preset with what is known; `person_id` when editing."""
-    state = {"channel": request.channel, "person": str(person_id or "")}
     levels = tuple(Option(str(n), str(n)) for n in STRENGTHS)
     owner = MENTION.findall(given.get("owner", ""))
     return Form(
@@ -135,7 +133,7 @@ def person_form(request: Request, given: dict[str, str], person_id: int | None =
                 placeholder=_("How we want to develop the relationship"),
             ),
         ),
-        state=state | {"submission": uuid.uuid4().hex},
+        state={"channel": request.channel, "person": str(person_id or "")},
     )
 
 

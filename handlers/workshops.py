@@ -3,7 +3,6 @@ customer, votes with buttons, and a ranked list whose chosen ideas get owners.""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
 
 from handlers.access import bound_account, require_kam
@@ -98,7 +97,7 @@ def idea_form(request: Request, store: Store) -> Form:
             TextField("value", _("Estimated value"), max_length=20, placeholder=_("e.g. 400k")),
             TextField("contact", _("Contact person at the customer"), max_length=LINE_LIMIT),
         ),
-        state={"channel": request.channel, "submission": uuid.uuid4().hex},
+        state={"channel": request.channel},
     )
 
 
