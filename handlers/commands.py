@@ -9,12 +9,18 @@ from dataclasses import dataclass, replace
 
 from handlers.accounts import account
 from handlers.cadence import cadence
+from handlers.criteria import FORM_ID as CLASSIFY_FORM
+from handlers.criteria import classify, show_criteria, submit_classification
 from handlers.errors import InvalidForm, UsageError
 from handlers.export import export
+from handlers.home import HOME, home
 from handlers.i18n import _, current, language_of, speaking
 from handlers.meetings import FORM_ID as MEETING_FORM
 from handlers.meetings import UNDO, log_meeting, meetings, submit_meeting, undo_meeting
 from handlers.model import FieldErrors, Outcome, Reply, Request, Section
+from handlers.people import FORM_ID as PERSON_FORM
+from handlers.people import UNDO as PERSON_UNDO
+from handlers.people import list_people, person, submit_person, undo_remove
 from handlers.plan import EDIT as PLAN_EDIT
 from handlers.plan import FORM_ID as PLAN_FORM
 from handlers.plan import REVISE as PLAN_REVISE
@@ -22,6 +28,19 @@ from handlers.plan import edit_button, plan, revise_button, submit_section
 from handlers.reminders import LOG_MEETING, SNOOZE, log_meeting_button, snooze_button
 from handlers.settings import settings
 from handlers.team import team
+from handlers.workshops import (
+    ADD_IDEA,
+    CHOOSE,
+    IDEA_FORM,
+    OWNER_FORM,
+    VOTE,
+    add_idea_button,
+    choose_button,
+    submit_idea,
+    submit_owner,
+    vote,
+    workshop,
+)
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -151,15 +170,61 @@ COMMANDS: tuple[Command, ...] = (
             "settings language sv",
         ),
     ),
+    Command(
+        "person",
+        person,
+        lambda: _("Add, edit or remove a key person at the customer; alone, `add` opens a form"),
+        (
+            'person add "Karin Berg" title CFO role decision-maker strength 2 target 4',
+            "person edit Karin Berg",
+            "person remove Karin Berg",
+        ),
+    ),
+    Command(
+        "people",
+        list_people,
+        lambda: _("The key persons, our relationships, and whom we haven't met for too long"),
+        ("people",),
+    ),
+    Command(
+        "criteria",
+        show_criteria,
+        lambda: _("The key-account criteria (workspace admins and KAMs change them)"),
+        ("criteria", "criteria set current-revenue threshold 2M weight 3"),
+    ),
+    Command(
+        "classify",
+        classify,
+        lambda: _("Score this account against the key-account criteria, in a form"),
+        ("classify",),
+    ),
+    Command(
+        "workshop",
+        workshop,
+        lambda: _("Run an Account Development Workshop: ideas, votes, opportunities"),
+        ("workshop start", "workshop idea", "workshop", "workshop close"),
+    ),
     Command("help", help_text, lambda: _("Show this help"), ("help",), ("hjälp",), ("hjälp",)),
 )
-FORMS: dict[str, RequestHandler] = {MEETING_FORM: submit_meeting, PLAN_FORM: submit_section}
+FORMS: dict[str, RequestHandler] = {
+    MEETING_FORM: submit_meeting,
+    PLAN_FORM: submit_section,
+    PERSON_FORM: submit_person,
+    CLASSIFY_FORM: submit_classification,
+    IDEA_FORM: submit_idea,
+    OWNER_FORM: submit_owner,
+}
 ACTIONS: dict[str, RequestHandler] = {
     LOG_MEETING: log_meeting_button,
     SNOOZE: snooze_button,
     UNDO: undo_meeting,
     PLAN_EDIT: edit_button,
     PLAN_REVISE: revise_button,
+    PERSON_UNDO: undo_remove,
+    ADD_IDEA: add_idea_button,
+    VOTE: vote,
+    CHOOSE: choose_button,
+    HOME: home,
 }
 _BY_NAME = {word: command for command in COMMANDS for word in (command.name, *command.aliases)}
 

@@ -13,11 +13,12 @@ import asyncio
 import json
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
+from handlers.criteria import requalification
 from handlers.i18n import speaking
 from handlers.model import Reply, Visibility
 from handlers.reminders import DueItem, agreement_expiring, paused_notice, reminder
@@ -25,10 +26,13 @@ from scheduler import planning
 from scheduler.agreements import TOPIC as AGREEMENT
 from scheduler.planning import SUBJECTS
 from storage import outbox
+from storage.criteria import REQUALIFY
 from storage.outbox import Claimed
 from storage.store import Store
 
 log = logging.getLogger(__name__)
+
+Renderer = Callable[[Store, Claimed, datetime], Reply | None]
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
@@ -220,7 +224,7 @@ def _pause(store: Store, account_id: int, workspace: str, reason: str, now: date
 
 
 def render(store: Store, rows: list[Claimed], now: datetime) -> Reply:
-    """The one message for a group: its reminders together, then any notices."""
+    """The one message for a group: its reminders together, then notices and other topics."""
     replies = []
     reminders = [row for row in rows if row.topic == "reminder" and row.account_id is not None]
     for account_id in dict.fromkeys(row.account_id for row in reminders):
@@ -238,24 +242,32 @@ def render(store: Store, rows: list[Claimed], now: datetime) -> Reply:
         )
         with speaking(facts.account.language):
             replies.append(reminder(facts, items, now, to_kam=rows[0].to_user))
-    replies += [_agreement(store, row, now) for row in rows if row.topic == AGREEMENT]
     replies += [Reply(summary=row.body) for row in rows if row.topic == "notice"]
+    rendered = (RENDERERS[row.topic](store, row, now) for row in rows if row.topic in RENDERERS)
+    replies += [reply for reply in rendered if reply is not None]
     if not replies:
         raise ValueError("nothing left to say: the accounts of these rows are gone")
     return _merge(replies)
 
 
-def _agreement(store: Store, row: Claimed, now: datetime) -> Reply:
+def _agreement(store: Store, row: Claimed, now: datetime) -> Reply | None:
     """An agreement's expiry reminder, in the account's language at delivery."""
     facts = store.planning_facts(row.account_id) if row.account_id is not None else None
     if facts is None:
-        raise ValueError("nothing left to say: the account of this agreement is gone")
+        return None
     said = json.loads(row.body)
     today = planning.calendar_of(facts).local_date(now)
     with speaking(facts.account.language):
         return agreement_expiring(
             facts.account, said["name"], date.fromisoformat(said["ends_on"]), today
         )
+
+
+RENDERERS: dict[str, Renderer] = {
+    AGREEMENT: _agreement,
+    REQUALIFY: requalification,
+}
+"""Topics rendered one row at a time, in the account's language; None when it is moot."""
 
 
 def _merge(replies: list[Reply]) -> Reply:

@@ -18,7 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduler import agreements, planning
 from scheduler.delivery import Deliverer, DeliveryReport, deliver
-from storage import schedule
+from storage import criteria, schedule
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ async def tick(store: Store, deliverers: Mapping[str, Deliverer], now: datetime)
     replanned = await asyncio.to_thread(planning.replan_due, store, now)
     queued = await asyncio.to_thread(schedule.sweep, store.engine, now, now - planning.WINDOW)
     queued += await asyncio.to_thread(agreements.queue_expiring, store, now)
+    queued += await asyncio.to_thread(criteria.queue_requalifications, store.engine, now)
     delivery = await deliver(store, deliverers, now)
     return TickReport(replanned, queued, delivery)
 

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    JSON,
+    BigInteger,
     Date,
     DateTime,
     Dialect,
@@ -341,3 +343,94 @@ class ConversationReference(Base):
     user_id: Mapped[str | None] = mapped_column(String(64))
     reference: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class KeyPerson(Base):
+    """Someone at the customer who matters, and how strong our relationship with them is.
+
+    `removed_at` keeps a removed person for the confirmation's undo; lists skip them.
+    """
+
+    __tablename__ = "key_person"
+    __table_args__ = (UniqueConstraint("account_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(80), default="")
+    role: Mapped[str] = mapped_column(String(32))
+    strength: Mapped[int] = mapped_column(Integer)
+    target: Mapped[int] = mapped_column(Integer)
+    owner: Mapped[str | None] = mapped_column(String(64))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    last_contact: Mapped[date | None] = mapped_column(Date)
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Criterion(Base):
+    """A workspace's own threshold and weight for one key-account criterion (else the default)."""
+
+    __tablename__ = "criterion"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    key: Mapped[str] = mapped_column(String(32))
+    threshold: Mapped[int] = mapped_column(BigInteger)
+    weight: Mapped[int] = mapped_column(Integer)
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Classification(Base):
+    """The evidence an account was classified on, by whom and when, and the outcome."""
+
+    __tablename__ = "classification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    evidence: Mapped[dict[str, int]] = mapped_column(JSON)
+    score: Mapped[int] = mapped_column(Integer)
+    key_account: Mapped[bool] = mapped_column()
+    classified_by: Mapped[str] = mapped_column(String(64))
+    classified_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Workshop(Base):
+    """An Account Development Workshop: open while ideas are gathered, closed when ranked."""
+
+    __tablename__ = "workshop"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    opened_by: Mapped[str] = mapped_column(String(64))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class WorkshopIdea(Base):
+    """An idea for new business; `chosen` with an `owner` marks it for the opportunity list."""
+
+    __tablename__ = "workshop_idea"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    product_line: Mapped[str] = mapped_column(String(80), default="")
+    value: Mapped[int | None] = mapped_column(BigInteger)
+    contact: Mapped[str] = mapped_column(String(80), default="")
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    chosen: Mapped[bool] = mapped_column(default=False)
+    owner: Mapped[str | None] = mapped_column(String(64))
+
+
+class IdeaVote(Base):
+    """One person's vote for one idea; clicking again removes the row."""
+
+    __tablename__ = "idea_vote"
+
+    idea_id: Mapped[int] = mapped_column(ForeignKey("workshop_idea.id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)

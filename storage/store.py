@@ -27,6 +27,7 @@ from storage.models import (
     TeamMember,
     Workspace,
 )
+from storage.people import record_contact
 from storage.schedule import request_replan
 
 
@@ -268,6 +269,7 @@ class Store:
             session.add(meeting)
             session.flush()
             request_replan(session, account_id, new.kind, new.logged_at)
+            record_contact(session, account_id, new.customer_attendees, new.held_on)
             return Logged(meeting, True, *_kind_facts(session, account_id, new.kind))
 
         try:

@@ -281,6 +281,6 @@ def _answer(method: str, body: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "channel": {"id": "D" + str(body.get("users") or "").split(",")[0]}}
     if method == "chat.postEphemeral":
         return {"ok": True, "message_ts": "1764237600.000200"}
-    if method in ("views.open", "views.update"):
+    if method in ("views.open", "views.update", "views.publish"):
         return {"ok": True, "view": {"id": "V0FORM", **(body.get("view") or {})}}
     return {"ok": False, "error": "unknown_method"}

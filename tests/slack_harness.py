@@ -131,6 +131,29 @@ class Slack:
         }
         return await self.deliver("interactive", payload)
 
+    async def open_home(self, user: str = ALICE) -> dict[str, Any]:
+        """Open the bot's App Home as `user`; the home view the bot published for them."""
+        event = {"type": "app_home_opened", "user": user, "channel": "D" + user, "tab": "home"}
+        payload = {
+            "type": "event_callback",
+            "token": "legacy-verification-token",
+            "team_id": TEAM,
+            "api_app_id": "A0KAM",
+            "event": {**event, "event_ts": "1764237700.000100"},
+            "event_id": f"Ev{next(self._ids)}",
+            "event_time": 1764237700,
+        }
+        published = len(self.fake.delivered("views.publish"))
+        if self.socket_mode:
+            await self.fake.push("events_api", payload)
+        else:
+            response = await self.post(json.dumps(payload), content_type="application/json")
+            assert response.status == 200, await response.text()
+        answer = (await self.fake.wait_for("views.publish", published + 1))[-1]
+        assert answer["user_id"] == user
+        view: dict[str, Any] = answer["view"]
+        return view
+
     async def deliver(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Over HTTP (signed) or Socket Mode: what the bot acknowledged with ({} for a bare ack)."""
         if self.socket_mode:
@@ -145,12 +168,17 @@ class Slack:
         return answered
 
     async def post(
-        self, body: str, *, signed_at: float | None = None, signature: str = ""
+        self,
+        body: str,
+        *,
+        signed_at: float | None = None,
+        signature: str = "",
+        content_type: str = "application/x-www-form-urlencoded",
     ) -> ClientResponse:
         """A POST to /slack/events signed at `signed_at` (now), or with a given signature."""
         timestamp = str(int(time.time() if signed_at is None else signed_at))
         headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Type": content_type,
             "X-Slack-Request-Timestamp": timestamp,
             "X-Slack-Signature": signature or sign(SECRET, timestamp, body),
         }

@@ -18,12 +18,14 @@ from babel.support import NullTranslations
 
 from handlers import i18n
 from handlers.commands import handle
+from handlers.home import HOME
 from handlers.model import (
     Actions,
     ChoiceField,
     FieldErrors,
     Fields,
     Form,
+    FormValue,
     Outcome,
     Reply,
     Request,
@@ -31,12 +33,15 @@ from handlers.model import (
 )
 from handlers.plan_sections import SECTIONS
 from scheduler import delivery
+from storage.criteria import REQUALIFY
 from storage.outbox import Claimed
 from storage.store import Store
 from tests.conftest import NOW
 
 CHANNEL = "C-zyx"
 TYPED = {"Zyx", "Qwv", "Plok", "sales", "Europe", "Stockholm", "SE", "UTC", "kam", "alice", "eve"}
+COMPACT = {"tn", "mn", "md"}
+"""Babel's Swedish abbreviations of thousand, million and billion in amounts like `400 tn`."""
 MONTHS = {name.lower() for name in get_month_names("wide", locale="sv").values()}
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 UNREAD = re.compile(r"`[^`]*`|<@[^>]*>|\{\w*\}")
@@ -92,7 +97,7 @@ def untranslated(outcome: Outcome) -> list[str]:
     words = []
     for text in texts(outcome):
         for word in ASCII_WORD.findall(UNREAD.sub(" ", text)):
-            if word not in TYPED and word.lower() not in MONTHS:
+            if word not in TYPED | COMPACT and word.lower() not in MONTHS:
                 words.append(word)
     return words
 
@@ -171,6 +176,27 @@ SCRIPT = [
     "settings budget-month plok",
     "settings language sv",
     "settings oops",
+    'person add "Plok" title Plok role decision-maker strength 2 target 4 owner <@alice>',
+    'person add "Plok" role boss strength 9 target 4',
+    'person add "Plok" Zyx',
+    'person add "Plok',
+    "person add",
+    "person edit Plok",
+    "person edit Qwv",
+    "person oops",
+    "people",
+    "criteria",
+    "criteria set current-revenue threshold 2M weight 3",
+    "criteria set bogus",
+    "criteria oops",
+    "classify",
+    "classify now",
+    "workshop",
+    "workshop idea",
+    "workshop start",
+    "workshop start",
+    "workshop oops",
+    "workshop",
 ]
 
 
@@ -199,6 +225,12 @@ def test_every_reply_form_and_error_is_translated(store: Store) -> None:
         swede.check("plan button", outcome)
     _plan_forms(swede)
     swede.check("reminder", _reminder(store))
+    _people(swede)
+    _classify(swede)
+    _workshop(swede)
+    swede.say("criteria set current-revenue threshold 3M", user="eve")
+    swede.check("home", handle(swede.request(action=HOME), store))
+    swede.check("home of nobody", handle(swede.request(user="eve", action=HOME), store))
     assert [(what, words) for what, words in swede.seen if words] == []
 
 
@@ -229,6 +261,53 @@ def _plan_forms(swede: Swede) -> None:
     )
     swede.say("plan history 2")
     swede.say("export", user="eve")
+
+
+def _submit(swede: Swede, form: Outcome, **values: FormValue) -> Outcome:
+    assert isinstance(form, Form)
+    request = swede.request(form_id=form.id, state=form.state, values=values)
+    return swede.check(f"{form.id} form", handle(request, swede.store))
+
+
+def _people(swede: Swede) -> None:
+    _submit(swede, swede.say("person add"), name="Qwv", strength="7")
+    _submit(
+        swede, swede.say("person edit Plok"), name="Plok", role="user", strength="1", target="3"
+    )
+    swede.check("people flagged", handle(swede.request(text="people"), swede.store))
+    removed = swede.say("person remove Plok")
+    for outcome in _buttons(swede, removed):
+        swede.check("undo", outcome)
+
+
+def _classify(swede: Swede) -> None:
+    form = swede.say("classify")
+    _submit(swede, form, **{"current-revenue": "plok"})
+    evidence = {"current-revenue": "2M", "potential-revenue": "1M", "group-companies": "1"}
+    _submit(swede, form, **evidence, **{"product-lines": "1"})
+    _submit(swede, form, **(evidence | {"product-lines": "9", "potential-revenue": "9M"}))
+    workspace = swede.store.workspace_id("test", "T1", NOW)
+    account = swede.store.account_for_channel(workspace, CHANNEL)
+    assert account is not None
+    row = Claimed(9, "test", "T1", account.id, CHANNEL, False, REQUALIFY, "", None, 0, "", 1, False)
+    swede.check("requalification", delivery.render(swede.store, [row], NOW))
+
+
+def _workshop(swede: Swede) -> None:
+    form = swede.say("workshop idea")
+    _submit(swede, form, idea="", value="plok")
+    idea = _submit(swede, form, idea="Plok", product_line="Zyx", value="400k", contact="Qwv")
+    for outcome in _buttons(swede, idea):
+        swede.check("vote", outcome)
+    swede.say("workshop")
+    closed = swede.say("workshop close")
+    swede.say("workshop close")
+    for outcome in _buttons(swede, closed):
+        owner = swede.check("choose", outcome)
+        if isinstance(owner, Form):
+            _submit(swede, owner, owner=[])
+            _submit(swede, owner, owner=["alice"])
+    swede.check("vote closed", next(_buttons(swede, idea)))
 
 
 def _buttons(swede: Swede, reply: Outcome) -> Iterator[Outcome]:

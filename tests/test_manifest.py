@@ -64,3 +64,11 @@ def test_the_bot_asks_for_the_scopes_it_uses() -> None:
         "channels:read",
         "groups:read",
     }
+
+
+def test_the_home_tab_is_published_when_opened() -> None:
+    features, settings = manifest()["features"], manifest()["settings"]
+    assert features["app_home"]["home_tab_enabled"] is True
+    events = settings["event_subscriptions"]
+    assert events["bot_events"] == ["app_home_opened"]
+    assert events["request_url"] == settings["interactivity"]["request_url"]

@@ -32,4 +32,5 @@ def slack_app(
     app.command("/kam")(listeners.command)
     app.view(ANY_FORM)(listeners.submission)
     app.action(ANY_BUTTON)(listeners.action)
+    app.event("app_home_opened")(listeners.home_opened)
     return app

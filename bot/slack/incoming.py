@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.slack.modals import submitted_values
 from bot.slack.text import from_slack
+from handlers.home import HOME
 from handlers.model import Request
 
 PLATFORM = "slack"
@@ -61,3 +62,15 @@ def _state(metadata: str) -> dict[str, str]:
     except ValueError:
         return {}
     return {str(k): str(v) for k, v in state.items()} if isinstance(state, dict) else {}
+
+
+def home_request(body: dict[str, Any], now: datetime) -> Request:
+    """`app_home_opened`: the person opened the bot's home tab; the core builds its content."""
+    return Request(
+        platform=PLATFORM,
+        workspace=str(body.get("team_id") or ""),
+        channel="",
+        user=body["event"]["user"],
+        received_at=now,
+        action=HOME,
+    )

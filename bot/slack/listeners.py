@@ -15,9 +15,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.channels import SharedChannels
 from bot.slack.clients import webhook_client
-from bot.slack.incoming import action_request, slash_request, submission_request
+from bot.slack.incoming import action_request, home_request, slash_request, submission_request
 from bot.slack.locales import Locales
-from bot.slack.messages import message, response_type
+from bot.slack.messages import home_view, message, response_type
 from bot.slack.modals import modal
 from handlers.commands import handle
 from handlers.i18n import _, language_of, speaking
@@ -92,6 +92,14 @@ class Listeners:
             await client.chat_postMessage(channel=request.channel, **message(reply))
         else:
             await _respond(body["response_url"], reply, replace_original=False)
+
+    async def home_opened(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        """The home tab, built by the core each time it is opened, in the person's language."""
+        if body["event"].get("tab", "home") != "home":
+            return
+        request = await self._in_their_language(home_request(body, self.clock()), client)
+        reply = _as_reply(await self._start(request))
+        await client.views_publish(user_id=request.user, view=home_view(reply))
 
     async def _in_their_language(self, request: Request, client: AsyncWebClient) -> Request:
         """The request with the person's Slack locale, which picks the language of replies,

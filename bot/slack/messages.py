@@ -42,6 +42,11 @@ def message(reply: Reply) -> dict[str, Any]:
     return {"text": text, "blocks": [block.to_dict() for block in blocks]}
 
 
+def home_view(reply: Reply) -> dict[str, Any]:
+    """The App Home tab for views.publish: the reply's blocks."""
+    return {"type": "home", "blocks": message(reply)["blocks"]}
+
+
 def response_type(reply: Reply) -> str:
     """Slack's name for who sees a slash command's answer."""
     return "in_channel" if reply.visibility is Visibility.CHANNEL else "ephemeral"

@@ -1,0 +1,105 @@
+"""An Account Development Workshop through Slack, from start to the chosen opportunities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import WorkshopIdea
+from storage.store import Store
+from tests.slack_harness import ALICE, BOB, CAROL, CHANNEL, Slack, seen
+
+
+async def acme(slack: Slack) -> None:
+    await slack.slash("/kam account create Acme Group", user=ALICE)
+    await slack.slash("/kam team add @bob sales", user=ALICE)
+
+
+async def add_idea(slack: Slack, user: str, **answers: str) -> dict[str, Any]:
+    """Click nothing: type `/kam workshop idea`, fill the form; the idea as posted."""
+    posted = len(slack.fake.delivered("chat.postMessage"))
+    opened = len(slack.fake.delivered("views.open"))
+    await slack.slash("/kam workshop idea", user=user)
+    assert await slack.submit(await new_form(slack, opened), user=user, **answers) == {}
+    await slack.fake.wait_for("chat.postMessage", posted + 1)
+    return slack.fake.posted(CHANNEL)[-1]
+
+
+async def new_form(slack: Slack, opened_before: int) -> dict[str, Any]:
+    """The modal opened after the `opened_before` ones: clicks and commands open it later."""
+    view: dict[str, Any] = (await slack.fake.wait_for("views.open", opened_before + 1))[-1]["view"]
+    return view
+
+
+async def vote(slack: Slack, idea: dict[str, Any], user: str) -> str:
+    """Click the idea's vote button as `user`; what the bot told them alone."""
+    answered = len(slack.fake.delivered("response_url"))
+    await slack.click(idea, "Vote", user=user)
+    return seen((await slack.fake.wait_for("response_url", answered + 1))[-1])
+
+
+async def test_a_workshop_from_start_to_chosen_opportunities(slack: Slack, store: Store) -> None:
+    await acme(slack)
+    started = await slack.slash("/kam workshop start", user=ALICE)
+    assert started["response_type"] == "in_channel"
+    assert "opened an *Account Development Workshop* for Acme Group" in seen(started)
+
+    fleet = await add_idea(
+        slack, BOB, idea="Fleet rollout", product_line="Leasing", value="400k", contact="Per Ek"
+    )
+    assert "<@U0BOB> added an idea: *Fleet rollout* — Leasing · about 400K · contact Per Ek" in (
+        seen(fleet)
+    )
+    await slack.click({**started, "ts": "1764237600.000001"}, "Add an idea", user=CAROL)
+    await slack.submit(await new_form(slack, 1), user=CAROL, idea="Service desk")
+    await slack.fake.wait_for("chat.postMessage", 2)
+    service = slack.fake.posted(CHANNEL)[-1]
+
+    for user in (ALICE, BOB):
+        await vote(slack, fleet, user)
+    assert "You voted for “Fleet rollout” (3 votes)." in await vote(slack, fleet, CAROL)
+    assert "You voted for “Service desk” (1 vote)." in await vote(slack, service, CAROL)
+    took_back = await vote(slack, service, CAROL)
+    assert "You took back your vote for “Service desk” (0 votes)." in took_back
+    answers = slack.fake.delivered("response_url")
+    assert all(answer["response_type"] == "ephemeral" for answer in answers)
+
+    assert "Only the KAM" in seen(await slack.slash("/kam workshop close", user=BOB))
+    closed = await slack.slash("/kam workshop close", user=ALICE)
+    lines = seen(closed).splitlines()
+    assert lines[1] == "1. *Fleet rollout* — Leasing · about 400K · contact Per Ek · 3 votes"
+    assert lines[2] == "2. *Service desk* · 0 votes"
+
+    opened = len(slack.fake.delivered("views.open"))
+    await slack.click({**closed, "ts": "1764237600.000009"}, "Make it an opportunity", user=ALICE)
+    form = await new_form(slack, opened)
+    assert await slack.submit(form, user=ALICE, owner=[BOB]) == {}
+    said = (await slack.fake.wait_for("chat.postMessage", 3))[-1]
+    assert said["channel"] == CHANNEL
+    assert "“Fleet rollout” becomes an opportunity for Acme Group, owned by <@U0BOB>." in seen(said)
+    assert _chosen(store) == [("Fleet rollout", BOB)]
+
+
+async def test_bad_input_and_a_closed_workshop(slack: Slack) -> None:
+    await acme(slack)
+    assert "No workshop is open" in seen(await slack.slash("/kam workshop idea", user=BOB))
+    assert "Only the KAM" in seen(await slack.slash("/kam workshop start", user=BOB))
+    assert "I don't know `workshop party`" in seen(await slack.slash("/kam workshop party"))
+    await slack.slash("/kam workshop start", user=ALICE)
+    assert "already open" in seen(await slack.slash("/kam workshop start", user=ALICE))
+    await slack.slash("/kam workshop idea", user=BOB)
+    answer = await slack.submit(await new_form(slack, 0), user=BOB, idea="", value="lots")
+    assert set(answer["errors"]) == {"idea", "value"}
+    idea = await add_idea(slack, BOB, idea="Training")
+    await slack.slash("/kam workshop close", user=ALICE)
+    await slack.click(idea, "Vote", user=BOB)
+    assert "The workshop is closed" in seen(await slack.late_answer())
+
+
+def _chosen(store: Store) -> list[tuple[str, str | None]]:
+    """The ideas marked for the opportunity list, with their owners."""
+    query = select(WorkshopIdea.text, WorkshopIdea.owner).where(WorkshopIdea.chosen)
+    with Session(store.engine) as session:
+        return [(text, owner) for text, owner in session.execute(query)]
