@@ -1,5 +1,6 @@
-"""The one aiohttp process: Slack at `/slack/events` (or over Socket Mode), Teams at
-`/api/messages`, `/healthz`, and the scheduler that posts reminders on its own."""
+"""The one aiohttp process: Slack at `/slack/events` (or over Socket Mode) and, when installable,
+`/slack/install` and `/slack/oauth_redirect`; Teams at `/api/messages`; `/healthz`; and the
+scheduler that posts reminders on its own."""
 
 from __future__ import annotations
 
@@ -61,6 +62,9 @@ def build_app(
         log.info("no Slack credentials: serving Teams and /healthz")
         return app
     app[BOLT] = slack_app(settings, store, clock=clock, ack_within=ack_within)
+    if settings.has_oauth:
+        app.router.add_get("/slack/install", slack_install)
+        app.router.add_get("/slack/oauth_redirect", slack_oauth_redirect)
     if settings.slack_app_token:
         app.cleanup_ctx.append(partial(_socket_mode, settings.slack_app_token))
     else:
@@ -87,6 +91,20 @@ async def slack_events(request: web.Request) -> web.Response:
     """Slash commands, interactivity and events on one URL; Bolt verifies the signature."""
     bolt_request = await to_bolt_request(request)
     return await to_aiohttp_response(await request.app[BOLT].async_dispatch(bolt_request))
+
+
+async def slack_install(request: web.Request) -> web.Response:
+    """The page with the *Add to Slack* link; it sets the browser's OAuth state cookie."""
+    flow = request.app[BOLT].oauth_flow
+    assert flow is not None
+    return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
+
+
+async def slack_oauth_redirect(request: web.Request) -> web.Response:
+    """Where Slack sends the installer back: the code becomes the workspace's stored token."""
+    flow = request.app[BOLT].oauth_flow
+    assert flow is not None
+    return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
 
 
 async def teams_events(request: web.Request) -> web.StreamResponse:

@@ -71,6 +71,8 @@ class Workspace(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     budget_month: Mapped[int] = mapped_column(default=9, server_default="9")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+    """Set while the bot is uninstalled: no reminders are queued or delivered for it."""
 
 
 class Account(Base):
@@ -310,3 +312,13 @@ class ConversationReference(Base):
     user_id: Mapped[str | None] = mapped_column(String(64))
     reference: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SeenDelivery(Base):
+    """A delivery from a platform already acted on (an event id, a click, a submission), so a
+    retry or a double click is acknowledged without acting twice."""
+
+    __tablename__ = "seen_delivery"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -6,15 +6,23 @@ import re
 from datetime import UTC, datetime
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.response import BoltResponse
 
 from bot.settings import Settings
 from bot.slack.clients import web_client
+from bot.slack.installations import EncryptedInstallationStore, StateStore
+from bot.slack.lifecycle import Lifecycle
 from bot.slack.listeners import Clock, Listeners
+from bot.slack.replays import ReplayGuard
+from storage.secrets import NEW_KEY_HINT, KeyProblem, cipher
 from storage.store import Store
 
 ACK_WITHIN = 2.0
 ANY_FORM = re.compile(".+")
 ANY_BUTTON = re.compile(".+")
+STATE_EXPIRES = 600
 
 
 def utc_now() -> datetime:
@@ -24,12 +32,53 @@ def utc_now() -> datetime:
 def slack_app(
     settings: Settings, store: Store, *, clock: Clock = utc_now, ack_within: float = ACK_WITHIN
 ) -> AsyncApp:
-    """Requests are verified with the signing secret; every Web API call goes to SLACK_API_URL."""
+    """Requests are verified with the signing secret; every Web API call goes to SLACK_API_URL,
+    with SLACK_BOT_TOKEN or, installed through OAuth, the token of the request's workspace."""
+    installations = installation_store(settings, store) if settings.has_oauth else None
+    lifecycle = Lifecycle(store, clock, installations)
+    oauth = None
+    if installations is not None:
+        oauth = AsyncOAuthSettings(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret,
+            scopes=settings.slack_scopes.split(","),
+            user_scopes=[],
+            redirect_uri=settings.slack_redirect_uri or None,
+            authorization_url=settings.slack_authorization_url,
+            installation_store=installations,
+            installation_store_bot_only=True,
+            state_store=StateStore(store.engine, STATE_EXPIRES),
+            state_expiration_seconds=STATE_EXPIRES,
+            callback_options=AsyncCallbackOptions(success=lifecycle.installed, failure=_failed),
+        )
     app = AsyncApp(
-        name="kam-bot", signing_secret=settings.slack_signing_secret, client=web_client(settings)
+        name="kam-bot",
+        signing_secret=settings.slack_signing_secret,
+        client=web_client(settings),
+        oauth_settings=oauth,
     )
+    app.use(ReplayGuard(store.engine, clock))
     listeners = Listeners(store, clock, ack_within)
     app.command("/kam")(listeners.command)
     app.view(ANY_FORM)(listeners.submission)
     app.action(ANY_BUTTON)(listeners.action)
+    app.event("app_uninstalled")(lifecycle.app_uninstalled)
+    app.event("tokens_revoked")(lifecycle.tokens_revoked)
     return app
+
+
+def installation_store(settings: Settings, store: Store) -> EncryptedInstallationStore:
+    """Tokens from OAuth installs live in our database, never in plaintext: a key is required."""
+    keys = cipher(settings.kam_encryption_key)
+    if keys is None:
+        raise KeyProblem(
+            "Installing from Slack stores each workspace's token encrypted: set "
+            f"KAM_ENCRYPTION_KEY ({NEW_KEY_HINT})."
+        )
+    return EncryptedInstallationStore(settings.slack_client_id, store.engine, keys)
+
+
+async def _failed(args: AsyncFailureArgs) -> BoltResponse:
+    """Slack's own failure page; the reason goes to the log, where an operator looks."""
+    args.settings.logger.warning("a Slack install failed: %s", args.reason)
+    return await args.default.failure(args)
