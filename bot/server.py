@@ -16,9 +16,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.settings import Settings
-from bot.slack.app import ACK_WITHIN, slack_app, utc_now
-from bot.slack.clients import delivery_client
-from bot.slack.delivery import SlackDeliverer
+from bot.slack.app import ACK_WITHIN, slack_app, slack_deliverer, utc_now
 from bot.slack.incoming import PLATFORM
 from bot.slack.listeners import Clock
 from bot.teams.app import Teams, teams_app
@@ -127,7 +125,7 @@ async def _scheduler(settings: Settings, clock: Clock, app: web.Application) -> 
         TEAMS_PLATFORM: TeamsDeliverer(teams.adapter, app[STORE], teams.app_id)
     }
     if settings.has_slack:
-        deliverers[PLATFORM] = SlackDeliverer(delivery_client(settings))
+        deliverers[PLATFORM] = slack_deliverer(settings, app[STORE])
     app[SCHEDULER] = start_scheduler(app[STORE], deliverers, clock)
     yield
     app[SCHEDULER].shutdown(wait=False)

@@ -60,6 +60,18 @@ def cipher(keys: str) -> Cipher | None:
         ) from None
 
 
+def required(keys: str) -> Cipher:
+    """The cipher where tokens are about to be stored: without a key, say how to make one."""
+    found = cipher(keys)
+    if found is None:
+        raise KeyProblem(
+            "KAM_ENCRYPTION_KEY is not set: Slack tokens are stored encrypted with it; "
+            f"{NEW_KEY_HINT}. To rotate, put the new key first, then the old ones, "
+            "comma-separated."
+        )
+    return found
+
+
 def check_keys(engine: Engine, cipher: Cipher | None) -> None:
     """Refuse to start when stored secrets exist that the keys (or their absence) cannot read."""
     sample = _one_secret(engine)

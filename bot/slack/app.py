@@ -11,12 +11,13 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 
 from bot.settings import Settings
-from bot.slack.clients import web_client
+from bot.slack.clients import delivery_client, web_client
+from bot.slack.delivery import SlackDeliverer
 from bot.slack.installations import EncryptedInstallationStore, StateStore
 from bot.slack.lifecycle import Lifecycle
 from bot.slack.listeners import Clock, Listeners
 from bot.slack.replays import ReplayGuard
-from storage.secrets import NEW_KEY_HINT, KeyProblem, cipher
+from storage.secrets import required
 from storage.store import Store
 
 ACK_WITHIN = 2.0
@@ -69,13 +70,22 @@ def slack_app(
 
 def installation_store(settings: Settings, store: Store) -> EncryptedInstallationStore:
     """Tokens from OAuth installs live in our database, never in plaintext: a key is required."""
-    keys = cipher(settings.kam_encryption_key)
-    if keys is None:
-        raise KeyProblem(
-            "Installing from Slack stores each workspace's token encrypted: set "
-            f"KAM_ENCRYPTION_KEY ({NEW_KEY_HINT})."
-        )
+    keys = required(settings.kam_encryption_key)
     return EncryptedInstallationStore(settings.slack_client_id, store.engine, keys)
+
+
+def slack_deliverer(settings: Settings, store: Store) -> SlackDeliverer:
+    """The scheduler's way into Slack, with each installed workspace's own token under OAuth."""
+    client = delivery_client(settings)
+    if not settings.has_oauth:
+        return SlackDeliverer(client)
+    installations = installation_store(settings, store)
+
+    async def bot_token(team: str) -> str | None:
+        bot = await installations.async_find_bot(enterprise_id=None, team_id=team)
+        return None if bot is None else bot.bot_token
+
+    return SlackDeliverer(client, tokens=bot_token)
 
 
 async def _failed(args: AsyncFailureArgs) -> BoltResponse:
