@@ -1,0 +1,135 @@
+"""Uninstalling kam-bot deletes the workspace's tokens and pauses its reminders; nothing else is
+lost, and installing it again brings the reminders back."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.settings import Settings
+from bot.slack.app import slack_deliverer
+from storage import slack_tables, workspaces
+from storage.models import OutboxMessage
+from storage.store import Store
+from tests.reminder_world import Clock, World
+from tests.slack_harness import ALICE, ClientFactory, ServerFactory, seen, start_slack
+from tests.slack_install import CLIENT_ID, CLIENT_SECRET, install, oauth_settings, token_of
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+START = datetime(2026, 11, 27, 20, 30, tzinfo=STOCKHOLM)
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=STOCKHOLM)
+FRIDAY = datetime(2026, 12, 4, 9, 0, tzinfo=STOCKHOLM)
+WEEK = timedelta(weeks=1)
+NEW_TEAM = "T0NEW"
+UNINSTALLED = {"type": "app_uninstalled"}
+
+
+async def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Slack events are acknowledged before they are handled: wait for the handling."""
+    async with asyncio.timeout(seconds):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+async def installed(
+    store: Store, aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> AsyncIterator[World]:
+    """kam-bot installed from Slack in T0NEW, where Acme Group's channel is in Stockholm."""
+    clock = Clock(START.astimezone(UTC))
+    slack = await start_slack(
+        store, aiohttp_client, aiohttp_server, clock=clock, oauth=oauth_settings()
+    )
+    slack.fake.apps[CLIENT_ID] = CLIENT_SECRET
+    slack.team = NEW_TEAM
+    await install(slack, NEW_TEAM, "New Co")
+    settings = Settings(
+        _env_file=None,
+        slack_api_url=str(slack.fake_server.make_url("/api/")),
+        **oauth_settings(),
+    )
+    await slack.slash("/kam account create Acme Group", user=ALICE)
+    await slack.slash("/kam settings timezone Europe/Stockholm", user=ALICE)
+    yield World(store, slack, clock, slack_deliverer(settings, store))
+
+
+def bots(store: Store, team: str) -> int:
+    table = slack_tables.bots
+    query = select(func.count()).select_from(table).where(table.c.team_id == team)
+    with store.engine.connect() as connection:
+        return int(connection.scalar(query) or 0)
+
+
+def paused(store: Store, team: str) -> bool:
+    return workspaces.paused_reason(store.engine, "slack", team) is not None
+
+
+def outbox_rows(store: Store) -> int:
+    with store.engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(OutboxMessage)) or 0)
+
+
+async def test_reminders_go_out_with_the_workspaces_own_token(installed: World) -> None:
+    await installed.tick(MONDAY)
+    [posted] = installed.slack.fake.delivered("chat.postMessage")
+    [call] = [c for c in installed.slack.fake.calls if c.method == "chat.postMessage"]
+    assert call.token == token_of(installed.slack, NEW_TEAM)
+    assert "Strategic meeting overdue" in seen(posted)
+
+
+async def test_an_uninstall_deletes_the_tokens_and_pauses_the_reminders(
+    installed: World,
+) -> None:
+    store = installed.store
+    await installed.tick(MONDAY)
+    installed.slack.fake.revoke(NEW_TEAM)
+    assert (await installed.slack.event(UNINSTALLED, "Ev0UNINSTALL")).status == 200
+    await eventually(lambda: paused(store, NEW_TEAM))
+    assert bots(store, NEW_TEAM) == 0
+
+    queued = outbox_rows(store)
+    await installed.tick(FRIDAY)
+    await installed.tick(FRIDAY + WEEK)
+    assert len(installed.reminders()) == 1
+    assert outbox_rows(store) == queued
+
+
+async def test_installing_again_resumes_the_reminders_and_keeps_the_account(
+    installed: World,
+) -> None:
+    await installed.tick(MONDAY)
+    installed.slack.fake.revoke(NEW_TEAM)
+    await installed.slack.event(UNINSTALLED, "Ev0UNINSTALL")
+    await eventually(lambda: paused(installed.store, NEW_TEAM))
+    await installed.tick(FRIDAY)
+
+    installed.at(FRIDAY + timedelta(hours=1))
+    await install(installed.slack, NEW_TEAM, "New Co")
+    assert not paused(installed.store, NEW_TEAM)
+    account = await installed.slack.slash("/kam account", user=ALICE)
+    assert "Acme Group" in seen(account)
+    await installed.tick(FRIDAY + WEEK)
+    assert len(installed.reminders()) == 2
+    assert installed.slack.fake.calls[-1].token == token_of(installed.slack, NEW_TEAM)
+
+
+async def test_a_revoked_bot_token_pauses_too(installed: World) -> None:
+    revoked = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["U0BOT"]}}
+    await installed.slack.event(revoked, "Ev0REVOKED")
+    await eventually(lambda: paused(installed.store, NEW_TEAM))
+    assert bots(installed.store, NEW_TEAM) == 0
+    await installed.tick(MONDAY)
+    assert installed.reminders() == []
+
+
+async def test_in_token_mode_an_uninstall_pauses_the_workspace(world: World) -> None:
+    await world.slack.slash("/kam account create Acme Group", user=ALICE)
+    await world.slack.event(UNINSTALLED, "Ev0UNINSTALL")
+    await eventually(lambda: paused(world.store, world.slack.team))
+    await world.tick(MONDAY)
+    assert world.reminders() == []
