@@ -3,59 +3,30 @@ lost, and installing it again brings the reminders back."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import func, select
 
-from bot.settings import Settings
-from bot.slack.app import slack_deliverer
-from storage import slack_tables, workspaces
+from storage import slack_tables
 from storage.models import OutboxMessage
 from storage.store import Store
-from tests.reminder_world import Clock, World
-from tests.slack_harness import ALICE, ClientFactory, ServerFactory, seen, start_slack
-from tests.slack_install import CLIENT_ID, CLIENT_SECRET, install, oauth_settings, token_of
+from tests.reminder_world import World
+from tests.slack_harness import ALICE, seen
+from tests.slack_install import (
+    NEW_TEAM,
+    UNINSTALLED,
+    eventually,
+    install,
+    paused,
+    token_of,
+)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 START = datetime(2026, 11, 27, 20, 30, tzinfo=STOCKHOLM)
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=STOCKHOLM)
 FRIDAY = datetime(2026, 12, 4, 9, 0, tzinfo=STOCKHOLM)
 WEEK = timedelta(weeks=1)
-NEW_TEAM = "T0NEW"
-UNINSTALLED = {"type": "app_uninstalled"}
-
-
-async def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> None:
-    """Slack events are acknowledged before they are handled: wait for the handling."""
-    async with asyncio.timeout(seconds):
-        while not condition():
-            await asyncio.sleep(0.01)
-
-
-@pytest.fixture
-async def installed(
-    store: Store, aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
-) -> AsyncIterator[World]:
-    """kam-bot installed from Slack in T0NEW, where Acme Group's channel is in Stockholm."""
-    clock = Clock(START.astimezone(UTC))
-    slack = await start_slack(
-        store, aiohttp_client, aiohttp_server, clock=clock, oauth=oauth_settings()
-    )
-    slack.fake.apps[CLIENT_ID] = CLIENT_SECRET
-    slack.team = NEW_TEAM
-    await install(slack, NEW_TEAM, "New Co")
-    settings = Settings(
-        _env_file=None,
-        slack_api_url=str(slack.fake_server.make_url("/api/")),
-        **oauth_settings(),
-    )
-    await slack.slash("/kam account create Acme Group", user=ALICE)
-    await slack.slash("/kam settings timezone Europe/Stockholm", user=ALICE)
-    yield World(store, slack, clock, slack_deliverer(settings, store))
 
 
 def bots(store: Store, team: str) -> int:
@@ -63,10 +34,6 @@ def bots(store: Store, team: str) -> int:
     query = select(func.count()).select_from(table).where(table.c.team_id == team)
     with store.engine.connect() as connection:
         return int(connection.scalar(query) or 0)
-
-
-def paused(store: Store, team: str) -> bool:
-    return workspaces.paused_reason(store.engine, "slack", team) is not None
 
 
 def outbox_rows(store: Store) -> int:
