@@ -94,9 +94,25 @@ async def test_a_revoked_bot_token_pauses_too(installed: World) -> None:
     assert installed.reminders() == []
 
 
-async def test_in_token_mode_an_uninstall_pauses_the_workspace(world: World) -> None:
+async def acme_in_stockholm(world: World) -> None:
     await world.slack.slash("/kam account create Acme Group", user=ALICE)
+    await world.slack.slash("/kam settings timezone Europe/Stockholm", user=ALICE)
+
+
+async def test_in_token_mode_an_uninstall_pauses_the_workspace(world: World) -> None:
+    await acme_in_stockholm(world)
     await world.slack.event(UNINSTALLED, "Ev0UNINSTALL")
     await eventually(lambda: paused(world.store, world.slack.team))
     await world.tick(MONDAY)
+    assert world.reminders() == []
+
+
+async def test_a_reminder_waiting_for_a_retry_is_held_while_uninstalled(world: World) -> None:
+    await acme_in_stockholm(world)
+    world.slack.fake.fail_next("chat.postMessage", status=429, retry_after=1)
+    assert (await world.tick(MONDAY)).delivery.retried == 4  # the four meeting kinds
+    await world.slack.event(UNINSTALLED, "Ev0UNINSTALL")
+    await eventually(lambda: paused(world.store, world.slack.team))
+    await world.tick(MONDAY + timedelta(hours=1))
+    assert world.slack.fake.attempts("chat.postMessage") == 1
     assert world.reminders() == []
