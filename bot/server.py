@@ -16,7 +16,13 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.settings import Settings
-from bot.slack.app import ACK_WITHIN, slack_app, slack_deliverer, utc_now
+from bot.slack.app import (
+    ACK_WITHIN,
+    resume_if_reinstalled,
+    slack_app,
+    slack_deliverer,
+    utc_now,
+)
 from bot.slack.incoming import PLATFORM
 from bot.slack.listeners import Clock
 from bot.teams.app import Teams, teams_app
@@ -60,6 +66,7 @@ def build_app(
         log.info("no Slack credentials: serving Teams and /healthz")
         return app
     app[BOLT] = slack_app(settings, store, clock=clock, ack_within=ack_within)
+    app.on_startup.append(lambda _app: resume_if_reinstalled(settings, store, clock))
     if settings.has_oauth:
         app.router.add_get("/slack/install", slack_install)
         app.router.add_get("/slack/oauth_redirect", slack_oauth_redirect)

@@ -12,7 +12,7 @@ from storage import slack_tables
 from storage.models import OutboxMessage
 from storage.store import Store
 from tests.reminder_world import World
-from tests.slack_harness import ALICE, seen
+from tests.slack_harness import ALICE, ClientFactory, ServerFactory, seen, start_slack
 from tests.slack_install import (
     NEW_TEAM,
     UNINSTALLED,
@@ -116,3 +116,19 @@ async def test_a_reminder_waiting_for_a_retry_is_held_while_uninstalled(world: W
     await world.tick(MONDAY + timedelta(hours=1))
     assert world.slack.fake.attempts("chat.postMessage") == 1
     assert world.reminders() == []
+
+
+async def test_in_token_mode_a_restart_with_a_working_token_resumes(
+    world: World, aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    await acme_in_stockholm(world)
+    await world.slack.event(UNINSTALLED, "Ev0UNINSTALL")
+    await eventually(lambda: paused(world.store, world.slack.team))
+    await world.tick(MONDAY)
+
+    world.at(MONDAY + timedelta(hours=1))
+    await start_slack(world.store, aiohttp_client, aiohttp_server, clock=world.clock)
+    assert not paused(world.store, world.slack.team)
+    await world.tick(FRIDAY)
+    [reminder] = world.reminders()
+    assert "overdue by 7 days" in seen(reminder)

@@ -68,6 +68,12 @@ def slack_app(
     return app
 
 
+async def resume_if_reinstalled(settings: Settings, store: Store, clock: Clock = utc_now) -> None:
+    """At start in token mode: the workspace whose token works is installed (again)."""
+    if settings.slack_bot_token and not settings.has_oauth:
+        await Lifecycle(store, clock, None).token_works(web_client(settings))
+
+
 def installation_store(settings: Settings, store: Store) -> EncryptedInstallationStore:
     """Tokens from OAuth installs live in our database, never in plaintext: a key is required."""
     keys = required(settings.kam_encryption_key)

@@ -8,10 +8,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.oauth.async_callback_options import AsyncSuccessArgs
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.incoming import PLATFORM
 from bot.slack.listeners import Clock
@@ -57,17 +60,31 @@ class Lifecycle:
             await self._pause(context, REVOKED)
 
     async def installed(self, args: AsyncSuccessArgs) -> BoltResponse:
-        """The OAuth flow's success: reminders resume and are planned again, then Slack's page."""
+        """The OAuth flow's success: reminders resume, then Slack's own page."""
         installation = args.installation
-        workspace = installation.team_id or installation.enterprise_id or ""
+        await self._resume(installation.team_id or installation.enterprise_id or "")
+        return await args.default.success(args)
+
+    async def token_works(self, client: AsyncWebClient) -> None:
+        """In token mode an install is invisible to us: the operator sets the new token and
+        restarts, so a token that works at start resumes its workspace."""
+        try:
+            found = await client.auth_test()
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as failed:
+            log.warning("SLACK_BOT_TOKEN does not work: %s", failed)
+            return
+        await self._resume(str(found["team_id"]))
+
+    async def _resume(self, workspace: str) -> None:
+        """Lift the pause and plan the accounts again: what fell due meanwhile comes next."""
         accounts = await asyncio.to_thread(
             workspaces.resume, self.store.engine, PLATFORM, workspace
         )
         now = self.clock()
         for account_id in accounts:
             await asyncio.to_thread(planning.replan, self.store, account_id, now)
-        log.info("installed in %s; resumed %d account(s)", workspace, len(accounts))
-        return await args.default.success(args)
+        if accounts:
+            log.info("installed in %s again: resumed %d account(s)", workspace, len(accounts))
 
     async def _pause(self, context: AsyncBoltContext, reason: str) -> None:
         workspace = context.team_id or context.enterprise_id or ""

@@ -58,11 +58,11 @@ def delivery_key(body: dict[str, Any]) -> tuple[str, timedelta] | None:
     """What makes a delivery the same as an earlier one, and for how long; None for the rest
     (a slash command is never retried by Slack, and typed twice it is meant twice)."""
     kind = body.get("type")
-    team = (body.get("team") or {}).get("id") or body.get("team_id") or ""
-    user = (body.get("user") or {}).get("id", "")
     if kind == "event_callback" and body.get("event_id"):
-        return _key("event", team, body["event_id"]), EVENT_WINDOW
+        return _key("event", body.get("team_id"), body["event_id"]), EVENT_WINDOW
     if kind == "block_actions" and body.get("actions"):
+        team = (body.get("team") or {}).get("id", "")
+        user = (body.get("user") or {}).get("id", "")
         action = body["actions"][0]
         where = body.get("container") or {}
         place = where.get("message_ts") or where.get("view_id") or ""
