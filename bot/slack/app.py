@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC, datetime
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
@@ -19,6 +21,8 @@ from bot.slack.listeners import Clock, Listeners
 from bot.slack.replays import ReplayGuard
 from storage.secrets import required
 from storage.store import Store
+
+log = logging.getLogger(__name__)
 
 ACK_WITHIN = 2.0
 ANY_FORM = re.compile(".+")
@@ -37,7 +41,8 @@ def slack_app(
     with SLACK_BOT_TOKEN or, installed through OAuth, the token of the request's workspace."""
     installations = installation_store(settings, store) if settings.has_oauth else None
     lifecycle = Lifecycle(store, clock, installations)
-    oauth = None
+    client = web_client(settings)
+    oauth, authorize = None, None
     if installations is not None:
         oauth = AsyncOAuthSettings(
             client_id=settings.slack_client_id,
@@ -52,10 +57,19 @@ def slack_app(
             state_expiration_seconds=STATE_EXPIRES,
             callback_options=AsyncCallbackOptions(success=lifecycle.installed, failure=_failed),
         )
+        # Bolt's own, but with each token's auth.test remembered instead of asked per request
+        authorize = AsyncInstallationStoreAuthorize(
+            logger=log,
+            installation_store=installations,
+            bot_only=True,
+            cache_enabled=True,
+            client=client,
+        )
     app = AsyncApp(
         name="kam-bot",
         signing_secret=settings.slack_signing_secret,
-        client=web_client(settings),
+        client=client,
+        authorize=authorize,  # type: ignore[arg-type]  # typed as a plain function; Bolt takes its own
         oauth_settings=oauth,
     )
     app.use(ReplayGuard(store.engine, clock))
