@@ -78,7 +78,7 @@ class FakeSlack:
     """Each valid bot token and its team; any other token is refused with `invalid_auth`."""
     apps: dict[str, str] = field(default_factory=dict)
     """Client id → secret of the apps that may exchange codes (`oauth.v2.access`)."""
-    _codes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _codes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -124,10 +124,11 @@ class FakeSlack:
         """From now on, a seeded random `share` of the calls of `method` fail in one of `ways`."""
         self._random[method] = RandomFailures(share, ways, random.Random(seed))
 
-    def approve(self, team: str, name: str) -> str:
-        """A person approved the install on Slack's page: the one-time code Slack redirects with."""
+    def approve(self, team: str, name: str, enterprise: str = "") -> str:
+        """A person approved the install on Slack's page (in a workspace of an Enterprise Grid
+        org, if given): the one-time code Slack redirects with."""
         code = f"code-{team}-{next(self._envelopes)}"
-        self._codes[code] = (team, name)
+        self._codes[code] = (team, name, enterprise)
         return code
 
     def revoke(self, team: str) -> None:
@@ -220,7 +221,7 @@ class FakeSlack:
         found = self._codes.pop(str(body.get("code") or ""), None)
         if found is None:
             return {"ok": False, "error": "invalid_code"}
-        team, name = found
+        team, name, enterprise = found
         token = f"xoxb-{team}-{next(self._envelopes)}"
         self.tokens[token] = team
         return {
@@ -232,7 +233,7 @@ class FakeSlack:
             "access_token": token,
             "bot_user_id": "U0BOT",
             "team": {"id": team, "name": name},
-            "enterprise": None,
+            "enterprise": {"id": enterprise, "name": "Grid"} if enterprise else None,
             "is_enterprise_install": False,
         }
 

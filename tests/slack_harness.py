@@ -57,6 +57,8 @@ class Slack:
     socket_mode: bool = False
     team: str = TEAM
     """The workspace people type in; an app installed through OAuth may serve several."""
+    enterprise: str = ""
+    """The Enterprise Grid org of `team`, if it belongs to one."""
     acks: list[dict[str, Any]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -70,7 +72,8 @@ class Slack:
 
     def command_fields(self, line: str, user: str, channel: str) -> dict[str, str]:
         n = next(self._ids)
-        return {
+        grid = {"enterprise_id": self.enterprise} if self.enterprise else {}
+        return grid | {
             "token": "legacy-verification-token",
             "team_id": self.team,
             "team_domain": "kam",

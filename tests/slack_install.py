@@ -51,7 +51,7 @@ async def installable(
     assert_within_limits(slack)
 
 
-async def install(slack: Slack, team: str, name: str) -> ClientResponse:
+async def install(slack: Slack, team: str, name: str, enterprise: str = "") -> ClientResponse:
     """Open the install page, follow *Add to Slack*, approve as `team`, come back with the code."""
     page = await slack.client.get("/slack/install")
     assert page.status == 200
@@ -59,7 +59,7 @@ async def install(slack: Slack, team: str, name: str) -> ClientResponse:
     assert link is not None
     state = parse_qs(urlparse(link[1].replace("&amp;", "&")).query)["state"][0]
     cookie = SimpleCookie(page.headers["Set-Cookie"])[STATE_COOKIE].value
-    code = slack.fake.approve(team, name)
+    code = slack.fake.approve(team, name, enterprise)
     return await slack.client.get(
         "/slack/oauth_redirect",
         params={"code": code, "state": state},

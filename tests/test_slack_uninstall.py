@@ -49,6 +49,20 @@ async def test_reminders_go_out_with_the_workspaces_own_token(installed: World) 
     assert "Strategic meeting overdue" in seen(posted)
 
 
+async def test_a_workspace_of_an_enterprise_grid_org_is_reminded_with_its_token(
+    installed: World,
+) -> None:
+    slack = installed.slack
+    slack.team, slack.enterprise = "T0GRID", "E0ORG"
+    await install(slack, "T0GRID", "Grid Co", enterprise="E0ORG")
+    await slack.slash("/kam account create Globex", user=ALICE, channel="C0GLOBEX")
+    await slack.slash("/kam settings timezone Europe/Stockholm", user=ALICE, channel="C0GLOBEX")
+    await installed.tick(MONDAY)
+    assert len(installed.reminders("C0GLOBEX")) == 1
+    [call] = [c for c in slack.fake.calls if c.body.get("channel") == "C0GLOBEX"]
+    assert call.token == token_of(slack, "T0GRID")
+
+
 async def test_an_uninstall_deletes_the_tokens_and_pauses_the_reminders(
     installed: World,
 ) -> None:

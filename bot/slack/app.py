@@ -102,7 +102,7 @@ def slack_deliverer(settings: Settings, store: Store) -> SlackDeliverer:
     installations = installation_store(settings, store)
 
     async def bot_token(team: str) -> str | None:
-        bot = await installations.async_find_bot(enterprise_id=None, team_id=team)
+        bot = await installations.async_find_team_bot(team)
         return None if bot is None else bot.bot_token
 
     return SlackDeliverer(client, tokens=bot_token)

@@ -19,7 +19,7 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from storage.secrets import Cipher
 from storage.slack_tables import BOTS, INSTALLATIONS, OAUTH_STATES, SECRET_COLUMNS
@@ -79,6 +79,23 @@ class EncryptedInstallationStore(AsyncInstallationStore):
             is_enterprise_install=is_enterprise_install,
         )
         return None if found is None else self._opened(found)
+
+    async def async_find_team_bot(self, team_id: str) -> Bot | None:
+        """The bot of a workspace known only by its team id, as the outbox knows it: inside an
+        Enterprise Grid org its installation is filed under the org's id too."""
+        enterprise_id = await asyncio.to_thread(self._enterprise_of, team_id)
+        return await self.async_find_bot(enterprise_id=enterprise_id, team_id=team_id)
+
+    def _enterprise_of(self, team_id: str) -> str | None:
+        bots = self.store.bots
+        query = (
+            select(bots.c.enterprise_id)
+            .where(bots.c.client_id == self.store.client_id, bots.c.team_id == team_id)
+            .order_by(bots.c.installed_at.desc())
+            .limit(1)
+        )
+        with self.store.engine.connect() as connection:
+            return connection.scalar(query)
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await asyncio.to_thread(self.store.delete_bot, enterprise_id=enterprise_id, team_id=team_id)
