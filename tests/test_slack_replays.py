@@ -1,7 +1,8 @@
 """Slack delivering the same thing twice: a retried event or a double click acts once.
 
 Slack's listeners acknowledge first and act afterwards, so each test ends with a different
-request whose answer comes after any answer to the replay would have.
+request whose answer comes after any answer to the replay would have. A form submitted twice is
+in `test_slack_modal.py`: its submission key logs one meeting.
 """
 
 from __future__ import annotations
