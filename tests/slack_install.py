@@ -20,6 +20,7 @@ from bot.slack.app import slack_deliverer
 from storage import workspaces
 from storage.store import Store
 from tests.reminder_world import Clock, World
+from tests.reminder_world import slack_deliverer as slack_deliverer_for
 from tests.slack_fixtures import assert_within_limits
 from tests.slack_harness import ALICE, ClientFactory, ServerFactory, Slack, start_slack
 
@@ -79,6 +80,24 @@ async def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> No
             await asyncio.sleep(0.01)
 
 
+PATIENT = 60.0
+"""Every answer rides on the ack, however loaded the machine: a test's next step (a tick) must
+see what the command changed."""
+
+
+@pytest.fixture
+async def patient_world(
+    store: Store, aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> AsyncIterator[World]:
+    """The `world` of `tests.reminder_world` in token mode, starting at `START`."""
+    clock = Clock(START.astimezone(UTC))
+    slack = await start_slack(
+        store, aiohttp_client, aiohttp_server, clock=clock, ack_within=PATIENT
+    )
+    yield World(store, slack, clock, slack_deliverer_for(slack))
+    assert_within_limits(slack)
+
+
 @pytest.fixture
 async def installed(
     store: Store, aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
@@ -86,7 +105,12 @@ async def installed(
     """kam-bot installed from Slack in T0NEW, where Acme Group's channel is in Stockholm."""
     clock = Clock(START.astimezone(UTC))
     slack = await start_slack(
-        store, aiohttp_client, aiohttp_server, clock=clock, oauth=oauth_settings()
+        store,
+        aiohttp_client,
+        aiohttp_server,
+        clock=clock,
+        oauth=oauth_settings(),
+        ack_within=PATIENT,
     )
     slack.fake.apps[CLIENT_ID] = CLIENT_SECRET
     slack.team = NEW_TEAM
@@ -99,6 +123,7 @@ async def installed(
     await slack.slash("/kam account create Acme Group", user=ALICE)
     await slack.slash("/kam settings timezone Europe/Stockholm", user=ALICE)
     yield World(store, slack, clock, slack_deliverer(settings, store))
+    assert_within_limits(slack)
 
 
 def paused(store: Store, team: str) -> bool:
