@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
 from scheduler.delivery import Deliverer
-from storage import migrate, outbox
+from storage import migrate, outbox, secrets
 from storage.db import database_url, make_engine
 from storage.store import Store
 
@@ -31,6 +31,10 @@ def main(argv: list[str] | None = None) -> None:
     database = commands.add_parser("db", help="database migrations")
     database.add_argument("action", choices=["upgrade", "downgrade", "check", "revision"])
     database.add_argument("-m", "--message", default="", help="message for a new revision")
+    commands.add_parser(
+        "rotate-encryption-key",
+        help="re-encrypt every stored token with the newest key in KAM_ENCRYPTION_KEY",
+    )
     package = commands.add_parser("teams-package", help="zip the Teams app for upload")
     package.add_argument("--out", type=Path, default=Path("kam-bot-teams.zip"))
     args = parser.parse_args(argv)
@@ -53,6 +57,11 @@ def main(argv: list[str] | None = None) -> None:
         return
     if make_url(str(engine.url)).get_backend_name() == "sqlite":
         migrate.upgrade(engine)
+    if command == "rotate-encryption-key":
+        _rotate_encryption_key(engine, settings.kam_encryption_key)
+        return
+    if command in ("serve", "tick"):
+        _check_keys(engine, settings)
     if command == "serve":
         from bot.server import serve
 
@@ -65,6 +74,27 @@ def main(argv: list[str] | None = None) -> None:
         from bot.console.shell import run_shell
 
         run_shell(Store(engine), live=True)
+
+
+def _check_keys(engine: Engine, settings: Settings) -> None:
+    """Stop at once, saying what to set, rather than fail at the first Slack request."""
+    keys = settings.kam_encryption_key
+    try:
+        cipher = secrets.required(keys) if settings.has_oauth else secrets.cipher(keys)
+        secrets.check_keys(engine, cipher)
+    except secrets.KeyProblem as problem:
+        raise SystemExit(f"kam-bot: {problem}") from None
+
+
+def _rotate_encryption_key(engine: Engine, keys: str) -> None:
+    try:
+        count = secrets.reencrypt(engine, secrets.required(keys))
+    except secrets.KeyProblem as problem:
+        raise SystemExit(f"kam-bot rotate-encryption-key: {problem}") from None
+    print(
+        f"Re-encrypted {count} stored secret(s) with the newest key; "
+        "the older keys can now be removed from KAM_ENCRYPTION_KEY."
+    )
 
 
 def _instant(text: str) -> datetime:
@@ -96,10 +126,9 @@ def _deliverers(settings: Settings, store: Store) -> Mapping[str, Deliverer]:
     teams = teams_app(settings, store, lambda: datetime.now(UTC))
     deliverers: dict[str, Deliverer] = {"teams": TeamsDeliverer(teams.adapter, store, teams.app_id)}
     if settings.has_slack:
-        from bot.slack.clients import delivery_client
-        from bot.slack.delivery import SlackDeliverer
+        from bot.slack.app import slack_deliverer
 
-        return deliverers | {"slack": SlackDeliverer(delivery_client(settings))}
+        return deliverers | {"slack": slack_deliverer(settings, store)}
     from bot.console.delivery import ConsoleDeliverer, as_text
 
     return deliverers | {

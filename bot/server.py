@@ -1,5 +1,6 @@
-"""The one aiohttp process: Slack at `/slack/events` (or over Socket Mode), Teams at
-`/api/messages`, `/healthz`, and the scheduler that posts reminders on its own."""
+"""The one aiohttp process: Slack at `/slack/events` (or over Socket Mode) and, when installable,
+`/slack/install` and `/slack/oauth_redirect`; Teams at `/api/messages`; `/healthz`; and the
+scheduler that posts reminders on its own."""
 
 from __future__ import annotations
 
@@ -15,9 +16,13 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.settings import Settings
-from bot.slack.app import ACK_WITHIN, slack_app, utc_now
-from bot.slack.clients import delivery_client
-from bot.slack.delivery import SlackDeliverer
+from bot.slack.app import (
+    ACK_WITHIN,
+    resume_if_reinstalled,
+    slack_app,
+    slack_deliverer,
+    utc_now,
+)
 from bot.slack.incoming import PLATFORM
 from bot.slack.listeners import Clock
 from bot.teams.app import Teams, teams_app
@@ -61,6 +66,10 @@ def build_app(
         log.info("no Slack credentials: serving Teams and /healthz")
         return app
     app[BOLT] = slack_app(settings, store, clock=clock, ack_within=ack_within)
+    app.on_startup.append(lambda _app: resume_if_reinstalled(settings, store, clock))
+    if settings.has_oauth:
+        app.router.add_get("/slack/install", slack_install)
+        app.router.add_get("/slack/oauth_redirect", slack_oauth_redirect)
     if settings.slack_app_token:
         app.cleanup_ctx.append(partial(_socket_mode, settings.slack_app_token))
     else:
@@ -89,6 +98,20 @@ async def slack_events(request: web.Request) -> web.Response:
     return await to_aiohttp_response(await request.app[BOLT].async_dispatch(bolt_request))
 
 
+async def slack_install(request: web.Request) -> web.Response:
+    """The page with the *Add to Slack* link; it sets the browser's OAuth state cookie."""
+    flow = request.app[BOLT].oauth_flow
+    assert flow is not None
+    return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
+
+
+async def slack_oauth_redirect(request: web.Request) -> web.Response:
+    """Where Slack sends the installer back: the code becomes the workspace's stored token."""
+    flow = request.app[BOLT].oauth_flow
+    assert flow is not None
+    return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
+
+
 async def teams_events(request: web.Request) -> web.StreamResponse:
     """Bot Framework activities; botbuilder authenticates them unless in emulator mode."""
     return await teams_messages(request, request.app[TEAMS])
@@ -109,7 +132,7 @@ async def _scheduler(settings: Settings, clock: Clock, app: web.Application) -> 
         TEAMS_PLATFORM: TeamsDeliverer(teams.adapter, app[STORE], teams.app_id)
     }
     if settings.has_slack:
-        deliverers[PLATFORM] = SlackDeliverer(delivery_client(settings))
+        deliverers[PLATFORM] = slack_deliverer(settings, app[STORE])
     app[SCHEDULER] = start_scheduler(app[STORE], deliverers, clock)
     yield
     app[SCHEDULER].shutdown(wait=False)

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+SCOPES = (
+    "commands,chat:write,chat:write.public,im:write,users:read,"
+    "channels:history,groups:history,im:history,channels:read,groups:read"
+)
+"""The bot scopes asked for at install; the same as manifest.yml's."""
+
 
 class Settings(BaseSettings):
     """Each field is the environment variable of the same name (DESIGN.md lists them)."""
@@ -16,6 +22,13 @@ class Settings(BaseSettings):
     slack_bot_token: str = ""
     slack_app_token: str = ""
     slack_api_url: str = "https://slack.com/api/"
+    # Installing from Slack (OAuth): the app's credentials replace SLACK_BOT_TOKEN
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
+    slack_scopes: str = SCOPES
+    slack_redirect_uri: str = ""
+    slack_authorization_url: str = "https://slack.com/oauth/v2/authorize"
+    kam_encryption_key: str = ""
     # Teams (env MicrosoftAppId etc., matched case-insensitively); an empty id is emulator mode
     microsoftappid: str = ""
     microsoftapppassword: str = ""
@@ -24,8 +37,17 @@ class Settings(BaseSettings):
 
     @property
     def has_slack(self) -> bool:
-        """Slack needs a bot token and either a signing secret (HTTP) or an app token (Socket)."""
-        return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+        """Slack needs a bot token or OAuth credentials, and either a signing secret (HTTP) or an
+        app token (Socket Mode)."""
+        return bool(
+            (self.slack_bot_token or self.has_oauth)
+            and (self.slack_signing_secret or self.slack_app_token)
+        )
+
+    @property
+    def has_oauth(self) -> bool:
+        """Installable from Slack into any number of workspaces, each with its own token."""
+        return bool(self.slack_client_id and self.slack_client_secret)
 
     @property
     def has_teams(self) -> bool:

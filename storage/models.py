@@ -73,6 +73,8 @@ class Workspace(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     budget_month: Mapped[int] = mapped_column(default=9, server_default="9")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+    """Set while the bot is uninstalled: no reminders are queued or delivered for it."""
 
 
 class Account(Base):
@@ -434,3 +436,13 @@ class IdeaVote(Base):
 
     idea_id: Mapped[int] = mapped_column(ForeignKey("workshop_idea.id"), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class SeenDelivery(Base):
+    """A delivery from a platform already acted on (an event id, a click, a submission), so a
+    retry or a double click is acknowledged without acting twice."""
+
+    __tablename__ = "seen_delivery"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

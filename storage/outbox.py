@@ -73,15 +73,18 @@ def enqueue(
 
 def claim(engine: Engine, now: datetime, limit: int) -> list[Claimed]:
     """Take up to `limit` due rows; rows others hold are skipped, and an expired lease is taken
-    over as `maybe_sent`, since its deliverer may have posted before it died."""
+    over as `maybe_sent`, since its deliverer may have posted before it died. Rows of a paused
+    (uninstalled) workspace wait until it is installed again."""
     token = uuid.uuid4().hex
+    paused = select(Workspace.id).where(Workspace.paused_reason.is_not(None))
     due = (
         select(OutboxMessage.id)
         .where(
             or_(
                 (OutboxMessage.state == "pending") & (OutboxMessage.next_attempt_at <= now),
                 (OutboxMessage.state == "sending") & (OutboxMessage.claimed_at < now - LEASE),
-            )
+            ),
+            OutboxMessage.workspace_id.not_in(paused),
         )
         .order_by(OutboxMessage.id)
         .limit(limit)

@@ -44,6 +44,7 @@ from storage.models import (
     ReminderStep,
     ReplanRequest,
     UtcDateTime,
+    Workspace,
 )
 
 SWEEP_LOCK = 0x6B616D  # "kam": one advisory lock id for every planner and sweep
@@ -317,7 +318,12 @@ def _queue_statement(engine: Engine, now: datetime, oldest: datetime) -> Executa
     due = (
         select(ranked, Account.workspace_id, Account.kam)
         .join(Account, Account.id == ranked.c.account_id)
-        .where(ranked.c.newest_first == 1, Account.paused_reason.is_(None))
+        .join(Workspace, Workspace.id == Account.workspace_id)
+        .where(
+            ranked.c.newest_first == 1,
+            Account.paused_reason.is_(None),
+            Workspace.paused_reason.is_(None),
+        )
         .cte("due", nesting=True)
     )
     to_channels = _outbox_rows(due, ChannelBinding.channel, now, to_user=False).join(

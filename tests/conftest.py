@@ -19,6 +19,7 @@ pytest_plugins = (
     "tests.slack_fixtures",
     "tests.reminder_fixtures",
     "tests.teams_harness",
+    "tests.slack_install",
 )
 
 POSTGRES_URL = os.environ.get("KAM_TEST_POSTGRES_URL", "")

@@ -7,6 +7,7 @@ can look its message up again; and like Slack, an answer that comes too late was
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import random
 from collections import Counter, deque
@@ -26,6 +27,8 @@ class Call:
     method: str
     body: dict[str, Any]
     accepted: bool
+    token: str = ""
+    """The bearer token the bot called with."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,11 @@ class FakeSlack:
     _socket: web.WebSocketResponse | None = None
     _socket_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     _envelopes: itertools.count[int] = field(default_factory=itertools.count)
+    tokens: dict[str, str] = field(default_factory=lambda: {"xoxb-kam-test": "T0KAM"})
+    """Each valid bot token and its team; any other token is refused with `invalid_auth`."""
+    apps: dict[str, str] = field(default_factory=dict)
+    """Client id → secret of the apps that may exchange codes (`oauth.v2.access`)."""
+    _codes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -118,6 +126,17 @@ class FakeSlack:
         """From now on, a seeded random `share` of the calls of `method` fail in one of `ways`."""
         self._random[method] = RandomFailures(share, ways, random.Random(seed))
 
+    def approve(self, team: str, name: str, enterprise: str = "") -> str:
+        """A person approved the install on Slack's page (in a workspace of an Enterprise Grid
+        org, if given): the one-time code Slack redirects with."""
+        code = f"code-{team}-{next(self._envelopes)}"
+        self._codes[code] = (team, name, enterprise)
+        return code
+
+    def revoke(self, team: str) -> None:
+        """The workspace uninstalled the app: its tokens stop working."""
+        self.tokens = {token: owner for token, owner in self.tokens.items() if owner != team}
+
     def recover(self) -> None:
         """Slack is healthy again: no more injected failures."""
         self._failures.clear()
@@ -160,20 +179,28 @@ class FakeSlack:
             body.update(await request.json())
         elif request.method == "POST":
             body.update(await request.post())
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         failure = self._next_failure(method)
         if failure is not None and not failure.delay:
-            self._record(Call(method, body, accepted=False))
+            self._record(Call(method, body, accepted=False, token=token))
             return _failed(failure)
-        answer = self._answer(method, body)
-        if method == "apps.connections.open":
+        if method == "oauth.v2.access":
+            answer = self._exchange(request.headers.get("Authorization", ""), body)
+        elif method == "apps.connections.open":
             answer = {"ok": True, "url": str(request.url.with_scheme("ws").with_path("/socket"))}
-        self._record(Call(method, body, accepted=answer["ok"]))
+        elif token not in self.tokens:
+            answer = {"ok": False, "error": "invalid_auth" if token else "not_authed"}
+        else:
+            answer = self._answer(method, body, self.tokens[token])
+        self._record(Call(method, body, accepted=answer["ok"], token=token))
         if failure is not None:
             await asyncio.sleep(failure.delay)
         return web.json_response(answer)
 
-    def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _answer(self, method: str, body: dict[str, Any], team: str) -> dict[str, Any]:
         """Slack's answer; posted messages are kept, so the history can be read back."""
+        if method == "auth.test":
+            return _auth_test(team)
         if method == "chat.postMessage":
             return self._store(body)
         if method == "conversations.history":
@@ -184,6 +211,36 @@ class FakeSlack:
             channel = str(body.get("channel") or "")
             return {"ok": True, "channel": {"id": channel, "is_ext_shared": channel in self.shared}}
         return _answer(method, body)
+
+    def _exchange(self, authorization: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A one-time code for a bot token, for an app that proves its client id and secret
+        with HTTP Basic auth, as slack-sdk sends them."""
+        try:
+            client_id, _, secret = (
+                base64.b64decode(authorization.removeprefix("Basic ")).decode().partition(":")
+            )
+        except ValueError:
+            return {"ok": False, "error": "invalid_client_id"}
+        if self.apps.get(client_id) != secret:
+            return {"ok": False, "error": "invalid_client_id" if secret else "bad_client_secret"}
+        found = self._codes.pop(str(body.get("code") or ""), None)
+        if found is None:
+            return {"ok": False, "error": "invalid_code"}
+        team, name, enterprise = found
+        token = f"xoxb-{team}-{next(self._envelopes)}"
+        self.tokens[token] = team
+        return {
+            "ok": True,
+            "app_id": "A0KAM",
+            "authed_user": {"id": "U0INSTALLER"},
+            "scope": "commands,chat:write",
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": "U0BOT",
+            "team": {"id": team, "name": name},
+            "enterprise": {"id": enterprise, "name": "Grid"} if enterprise else None,
+            "is_enterprise_install": False,
+        }
 
     def _user(self, body: dict[str, Any]) -> dict[str, Any]:
         """A user, with a locale only for those who ask for it, as Slack does."""
@@ -265,18 +322,21 @@ def _failed(failure: Failure) -> web.Response:
     return web.json_response({"ok": False, "error": error}, status=failure.status, headers=headers)
 
 
+def _auth_test(team: str) -> dict[str, Any]:
+    """Who a token belongs to: the bot user in its team."""
+    return {
+        "ok": True,
+        "url": f"https://{team.lower()}.slack.com/",
+        "team": team,
+        "user": "kam-bot",
+        "team_id": team,
+        "user_id": "U0BOT",
+        "bot_id": "B0BOT",
+    }
+
+
 def _answer(method: str, body: dict[str, Any]) -> dict[str, Any]:
     """The parts of Slack's answers the bot reads."""
-    if method == "auth.test":
-        return {
-            "ok": True,
-            "url": "https://kam.slack.com/",
-            "team": "KAM",
-            "user": "kam-bot",
-            "team_id": "T0KAM",
-            "user_id": "U0BOT",
-            "bot_id": "B0BOT",
-        }
     if method == "conversations.open":
         return {"ok": True, "channel": {"id": "D" + str(body.get("users") or "").split(",")[0]}}
     if method == "chat.postEphemeral":

@@ -55,6 +55,10 @@ class Slack:
     fake: FakeSlack
     fake_server: TestServer
     socket_mode: bool = False
+    team: str = TEAM
+    """The workspace people type in; an app installed through OAuth may serve several."""
+    enterprise: str = ""
+    """The Enterprise Grid org of `team`, if it belongs to one."""
     acks: list[dict[str, Any]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -68,9 +72,10 @@ class Slack:
 
     def command_fields(self, line: str, user: str, channel: str) -> dict[str, str]:
         n = next(self._ids)
-        return {
+        grid = {"enterprise_id": self.enterprise} if self.enterprise else {}
+        return grid | {
             "token": "legacy-verification-token",
-            "team_id": TEAM,
+            "team_id": self.team,
             "team_domain": "kam",
             "channel_id": channel,
             "channel_name": "kam-acme",
@@ -90,11 +95,11 @@ class Slack:
         values = {block["block_id"]: _answer(block, answers) for block in view["blocks"]}
         payload = {
             "type": "view_submission",
-            "team": {"id": TEAM, "domain": "kam"},
-            "user": {"id": user, "team_id": TEAM},
+            "team": {"id": self.team, "domain": "kam"},
+            "user": {"id": user, "team_id": self.team},
             "api_app_id": "A0KAM",
             "trigger_id": f"trigger-{next(self._ids)}",
-            "view": {**view, "id": "V0FORM", "team_id": TEAM, "state": {"values": values}},
+            "view": {**view, "id": "V0FORM", "team_id": self.team, "state": {"values": values}},
         }
         return await self.deliver("interactive", payload)
 
@@ -119,8 +124,8 @@ class Slack:
         clicked = {**button, "block_id": block_id, "action_ts": "1764237700.000100"}
         payload = {
             "type": "block_actions",
-            "team": {"id": TEAM, "domain": "kam"},
-            "user": {"id": user, "team_id": TEAM},
+            "team": {"id": self.team, "domain": "kam"},
+            "user": {"id": user, "team_id": self.team},
             "api_app_id": "A0KAM",
             "channel": {"id": channel, "name": "kam-acme"},
             "container": {"type": "message", "message_ts": posted["ts"]},
@@ -154,6 +159,24 @@ class Slack:
         view: dict[str, Any] = answer["view"]
         return view
 
+    async def event(self, event: dict[str, Any], event_id: str, retry: int = 0) -> ClientResponse:
+        """Slack's Events API: an `event_callback` as JSON; `retry` > 0 is Slack trying again."""
+        body = json.dumps(
+            {
+                "token": "legacy-verification-token",
+                "team_id": self.team,
+                "api_app_id": "A0KAM",
+                "event": event,
+                "type": "event_callback",
+                "event_id": event_id,
+                "event_time": 1764237600,
+                "authorizations": [{"team_id": self.team, "user_id": "U0BOT", "is_bot": True}],
+            }
+        )
+        retried = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        headers = {"Content-Type": "application/json", **(retried if retry else {})}
+        return await self.post(body, headers=headers)
+
     async def deliver(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Over HTTP (signed) or Socket Mode: what the bot acknowledged with ({} for a bare ack)."""
         if self.socket_mode:
@@ -174,15 +197,17 @@ class Slack:
         signed_at: float | None = None,
         signature: str = "",
         content_type: str = "application/x-www-form-urlencoded",
+        headers: dict[str, str] | None = None,
     ) -> ClientResponse:
         """A POST to /slack/events signed at `signed_at` (now), or with a given signature."""
         timestamp = str(int(time.time() if signed_at is None else signed_at))
-        headers = {
+        sent = {
             "Content-Type": content_type,
+            **(headers or {}),
             "X-Slack-Request-Timestamp": timestamp,
             "X-Slack-Signature": signature or sign(SECRET, timestamp, body),
         }
-        return await self.client.post("/slack/events", data=body, headers=headers)
+        return await self.client.post("/slack/events", data=body, headers=sent)
 
     async def opened_form(self) -> dict[str, Any]:
         """The modal the bot opened last."""
@@ -237,17 +262,21 @@ async def start_slack(
     *,
     socket_mode: bool = False,
     clock: Clock = lambda: NOW,
+    oauth: dict[str, str] | None = None,
     **app_options: Any,
 ) -> Slack:
-    """The real app against a fresh fake Slack, over HTTP or Socket Mode, on `clock`'s time."""
+    """The real app against a fresh fake Slack, over HTTP or Socket Mode, on `clock`'s time;
+    with `oauth` settings (client id, secret, encryption key) it is installed from Slack
+    instead of holding one bot token."""
     fake = FakeSlack()
     fake_server = await aiohttp_server(fake.app())
     settings = Settings(
         _env_file=None,
         slack_signing_secret=SECRET,
-        slack_bot_token="xoxb-kam-test",
+        slack_bot_token="" if oauth else "xoxb-kam-test",
         slack_app_token="xapp-kam-test" if socket_mode else "",
         slack_api_url=str(fake_server.make_url("/api/")),
+        **(oauth or {}),
     )
     app = build_app(settings, store, clock=clock, **app_options)
     return Slack(await aiohttp_client(app), fake, fake_server, socket_mode)

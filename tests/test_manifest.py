@@ -9,6 +9,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from bot.settings import Settings
+
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "slack-manifest"
 
@@ -48,6 +50,20 @@ def test_kam_arrives_escaped_at_the_one_events_url() -> None:
     assert kam["url"].endswith("/slack/events")
     assert settings["interactivity"]["is_enabled"] is True
     assert "socket_mode_enabled" in settings
+
+
+def test_slack_installs_through_our_redirect_and_tells_us_of_uninstalls() -> None:
+    settings = manifest()["settings"]
+    [redirect] = manifest()["oauth_config"]["redirect_urls"]
+    assert redirect.endswith("/slack/oauth_redirect")
+    events = settings["event_subscriptions"]
+    assert events["request_url"] == settings["interactivity"]["request_url"]
+    assert {"app_uninstalled", "tokens_revoked"} <= set(events["bot_events"])
+
+
+def test_the_scopes_asked_for_at_install_are_the_manifests() -> None:
+    scopes = manifest()["oauth_config"]["scopes"]["bot"]
+    assert Settings(_env_file=None).slack_scopes.split(",") == scopes
 
 
 def test_the_bot_asks_for_the_scopes_it_uses() -> None:

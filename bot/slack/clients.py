@@ -27,9 +27,10 @@ def retry_handlers() -> list[AsyncRetryHandler]:
 
 
 def web_client(settings: Settings) -> AsyncWebClient:
-    """The bot's Web API client; Bolt copies its base URL and retries into every request."""
+    """The bot's Web API client; Bolt copies its base URL and retries into every request, with
+    the token of the request's workspace when installed through OAuth."""
     return AsyncWebClient(
-        token=settings.slack_bot_token or None,
+        token=None if settings.has_oauth else settings.slack_bot_token or None,
         base_url=settings.slack_api_url.rstrip("/") + "/",
         retry_handlers=retry_handlers(),
     )

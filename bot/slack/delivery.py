@@ -45,30 +45,43 @@ GONE = frozenset(
 """Errors that say the target is gone until a person acts; retrying would not help."""
 
 
+TokenSource = Callable[[str], Awaitable[str | None]]
+"""The bot token of a workspace installed through OAuth; None when it is not installed."""
+
+
 @dataclass
 class SlackDeliverer:
-    """The `Deliverer` for Slack, in single-workspace token mode."""
+    """The `Deliverer` for Slack: with the client's own token (single-workspace token mode), or
+    each workspace's token from `tokens` (installed through OAuth)."""
 
     client: AsyncWebClient
     history_pages: int = HISTORY_PAGES
-    _dm_channels: dict[str, str] = field(default_factory=dict)
+    tokens: TokenSource | None = None
+    _dm_channels: dict[tuple[str, str], str] = field(default_factory=dict)
 
     async def post(self, workspace: str, target: str, reply: Reply, tag: list[int]) -> str:
         """Post into the channel (or the DM with a user), tagged with the outbox ids."""
-        channel = await self._conversation(target)
+        auth = await self._token(workspace)
+        channel = await self._conversation(workspace, target, auth)
         metadata = {"event_type": EVENT_TYPE, "event_payload": {"outbox_ids": tag}}
         response = await _call(
-            self.client.chat_postMessage, channel=channel, metadata=metadata, **message(reply)
+            self.client.chat_postMessage,
+            channel=channel,
+            metadata=metadata,
+            **auth,
+            **message(reply),
         )
         return str(response["ts"])
 
     async def find(self, workspace: str, target: str, outbox_id: int) -> str | None:
         """Look through the latest pages of the conversation for a message with this tag."""
-        channel = await self._conversation(target)
+        auth = await self._token(workspace)
+        channel = await self._conversation(workspace, target, auth)
         cursor = ""
         for _ in range(self.history_pages):
             page = await _call(
                 self.client.conversations_history,
+                **auth,
                 channel=channel,
                 include_all_metadata=True,
                 limit=HISTORY_PAGE_SIZE,
@@ -82,14 +95,23 @@ class SlackDeliverer:
                 return None
         return None
 
-    async def _conversation(self, target: str) -> str:
+    async def _token(self, workspace: str) -> dict[str, str]:
+        """The `token` argument for this workspace's calls; none in token mode."""
+        if self.tokens is None:
+            return {}
+        token = await self.tokens(workspace)
+        if token is None:
+            raise TransientFailure(f"not installed in {workspace}", ambiguous=False)
+        return {"token": token}
+
+    async def _conversation(self, workspace: str, target: str, auth: dict[str, str]) -> str:
         """A channel id as it is; a user id becomes the id of the bot's DM with them."""
         if not target.startswith(USER_PREFIXES):
             return target
-        if target not in self._dm_channels:
-            opened = await _call(self.client.conversations_open, users=target)
-            self._dm_channels[target] = str(opened["channel"]["id"])
-        return self._dm_channels[target]
+        if (workspace, target) not in self._dm_channels:
+            opened = await _call(self.client.conversations_open, users=target, **auth)
+            self._dm_channels[workspace, target] = str(opened["channel"]["id"])
+        return self._dm_channels[workspace, target]
 
 
 def _tags(found: dict[str, Any]) -> Iterator[int]:

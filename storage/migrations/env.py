@@ -7,6 +7,7 @@ from typing import Any, Literal
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
 
+from storage import slack_tables
 from storage.models import Base, UtcDateTime
 
 
@@ -21,7 +22,7 @@ engine = context.config.attributes["engine"]
 with engine.begin() as connection:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=[Base.metadata, slack_tables.metadata],
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
