@@ -11,9 +11,19 @@ from handlers.accounts import account
 from handlers.cadence import cadence
 from handlers.errors import InvalidForm, UsageError
 from handlers.i18n import _, current, language_of, speaking
+from handlers.kpis import FORM_ID as KPI_FORM
+from handlers.kpis import kpi, submit_kpi
 from handlers.meetings import FORM_ID as MEETING_FORM
 from handlers.meetings import UNDO, log_meeting, meetings, submit_meeting, undo_meeting
 from handlers.model import FieldErrors, Outcome, Reply, Request, Section
+from handlers.opportunities import EDIT as OPPORTUNITY_EDIT
+from handlers.opportunities import FORM_ID as OPPORTUNITY_FORM
+from handlers.opportunities import (
+    edit_button,
+    list_opportunities,
+    opportunity,
+    submit_opportunity,
+)
 from handlers.plan import plan
 from handlers.reminders import LOG_MEETING, SNOOZE, log_meeting_button, snooze_button
 from handlers.settings import settings
@@ -113,6 +123,34 @@ COMMANDS: tuple[Command, ...] = (
         ("plan", "plan revised Uppdaterad budget och nyckelaktiviteter"),
     ),
     Command(
+        "kpi",
+        kpi,
+        lambda: _("KPIs per month, quarter or year with targets, trends and charts"),
+        ("kpi", "kpi set revenue 2026-Q3 1.2M target 1.5M", "kpi chart revenue"),
+        ("kpi", "kpi set omsättning 2026-Q3 1,2 mkr mål 1,5 mkr", "kpi chart omsättning"),
+    ),
+    Command(
+        "opp",
+        opportunity,
+        lambda: _("Follow up an opportunity: add, update, won or lost"),
+        (
+            'opp add "Fleet rollout" value 400k close 2027-03-31 competitors Foo,Bar',
+            "opp update 3",
+            "opp lost 3 Price too high",
+        ),
+        (
+            'opp add "Ny flotta" värde 400k beslut 2027-03-31 konkurrenter Foo,Bar',
+            "opp update 3",
+            "opp förlorad 3 För högt pris",
+        ),
+    ),
+    Command(
+        "opps",
+        list_opportunities,
+        lambda: _("List the open opportunities"),
+        ("opps",),
+    ),
+    Command(
         "settings",
         settings,
         lambda: _("Time zone, holidays and budget month for reminders"),
@@ -131,11 +169,16 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("help", help_text, lambda: _("Show this help"), ("help",), ("hjälp",), ("hjälp",)),
 )
-FORMS: dict[str, RequestHandler] = {MEETING_FORM: submit_meeting}
+FORMS: dict[str, RequestHandler] = {
+    MEETING_FORM: submit_meeting,
+    KPI_FORM: submit_kpi,
+    OPPORTUNITY_FORM: submit_opportunity,
+}
 ACTIONS: dict[str, RequestHandler] = {
     LOG_MEETING: log_meeting_button,
     SNOOZE: snooze_button,
     UNDO: undo_meeting,
+    OPPORTUNITY_EDIT: edit_button,
 }
 _BY_NAME = {word: command for command in COMMANDS for word in (command.name, *command.aliases)}
 
