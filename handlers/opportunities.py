@@ -36,7 +36,7 @@ from handlers.model import (
 from handlers.parsing import check_length, date_help, mentioned_users, read_date
 from storage import opportunities
 from storage.models import Account, Opportunity
-from storage.opportunities import Changes
+from storage.opportunities import STALE_AFTER, Changes
 from storage.store import Store
 
 FORM_ID = "opportunity"
@@ -457,7 +457,17 @@ def _day(day: date | None) -> str:
     return "—" if day is None else day.isoformat()
 
 
-def stale_reminder(row: Opportunity, account: Account, channel: str, now: datetime) -> Reply:
+def stale_reminder(store: Store, opportunity_id: int, channel: str, now: datetime) -> Reply | None:
+    """The queued reminder of a stale opportunity, in the account's language; None when it was
+    closed or updated since it was queued."""
+    found = opportunities.get(store, opportunity_id)
+    if found is None or found[0].remind_at is None or now - found[0].updated_at < STALE_AFTER:
+        return None
+    with speaking(found[1].language):
+        return _stale_reminder(*found, channel, now)
+
+
+def _stale_reminder(row: Opportunity, account: Account, channel: str, now: datetime) -> Reply:
     """The channel's reminder of an opportunity without an update for 30 days or more."""
     days = (now - row.updated_at).days
     text = _(

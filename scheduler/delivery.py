@@ -12,16 +12,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from handlers.i18n import speaking
 from handlers.model import Reply, Visibility
+from handlers.opportunities import stale_reminder
 from handlers.reminders import DueItem, paused_notice, reminder
 from scheduler.planning import SUBJECTS
 from storage import outbox
+from storage.opportunities import STALE_TOPIC
 from storage.outbox import Claimed
 from storage.store import Store
 
@@ -235,10 +237,21 @@ def render(store: Store, rows: list[Claimed], now: datetime) -> Reply:
         )
         with speaking(facts.account.language):
             replies.append(reminder(facts, items, now, to_kam=rows[0].to_user))
-    replies += [Reply(summary=row.body) for row in rows if row.topic == "notice"]
+    for row in rows:
+        renderer = RENDERERS.get(row.topic)
+        reply = renderer(store, row, now) if renderer else None
+        if reply is not None:
+            replies.append(reply)
     if not replies:
         raise ValueError("nothing left to say: the accounts of these rows are gone")
     return _merge(replies)
+
+
+RENDERERS: dict[str, Callable[[Store, Claimed, datetime], Reply | None]] = {
+    "notice": lambda store, row, now: Reply(summary=row.body),
+    STALE_TOPIC: lambda store, row, now: stale_reminder(store, int(row.body), row.target, now),
+}
+"""Topics whose rows each render to their own message (or to nothing, when moot)."""
 
 
 def _merge(replies: list[Reply]) -> Reply:

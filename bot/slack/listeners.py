@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.clients import webhook_client
+from bot.slack.files import upload
 from bot.slack.incoming import action_request, slash_request, submission_request
 from bot.slack.locales import Locales
 from bot.slack.messages import message, response_type
@@ -45,6 +46,7 @@ class Listeners:
         if isinstance(outcome, Reply | FieldErrors):
             reply = _as_reply(outcome)
             await ack(response_type=response_type(reply), **message(reply))
+            await upload(client, request.channel, request.user, reply)
             return
         if outcome is None:
             with speaking(language_of(request.locale)):
@@ -57,7 +59,9 @@ class Listeners:
                 again = _("Please run `/kam {command}` again.").format(command=request.text)
                 await _open(client, command["trigger_id"], command["response_url"], outcome, again)
             else:
-                await _respond(command["response_url"], _as_reply(outcome))
+                reply = _as_reply(outcome)
+                await _respond(command["response_url"], reply)
+                await upload(client, request.channel, request.user, reply)
 
     async def submission(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """A submitted modal: field errors and a next form answer in the ack, the rest is posted."""
@@ -73,7 +77,9 @@ class Listeners:
         await ack()
         with speaking(language_of(request.locale)):
             reply = _as_reply(outcome or await work)
-        await _post(client, request.state.get("channel", ""), request.user, reply)
+        channel = request.state.get("channel", "")
+        await _post(client, channel, request.user, reply)
+        await upload(client, channel, request.user, reply)
 
     async def action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """A clicked button: acked at once; a form opens, a reply goes where the click was."""
@@ -90,6 +96,7 @@ class Listeners:
             await client.chat_postMessage(channel=request.channel, **message(reply))
         else:
             await _respond(body["response_url"], reply, replace_original=False)
+        await upload(client, request.channel, request.user, reply)
 
     async def _in_their_language(self, request: Request, client: AsyncWebClient) -> Request:
         """The request with the person's Slack locale, which picks the language of replies."""
