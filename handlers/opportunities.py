@@ -14,7 +14,7 @@ from datetime import date, datetime
 from handlers.access import bound_account, local_today, require_member
 from handlers.errors import InvalidForm, UsageError
 from handlers.figures import amount_help, figure, read_amount
-from handlers.i18n import _, speaking
+from handlers.i18n import _, ngettext, speaking
 from handlers.model import (
     Actions,
     Block,
@@ -119,7 +119,8 @@ def _line(row: Opportunity, now: datetime) -> str:
         facts.append(figure(row.value))
     if row.decision_on is not None:
         facts.append(_("decision {date}").format(date=row.decision_on.isoformat()))
-    facts.append(_("updated {days} days ago").format(days=(now - row.updated_at).days))
+    days = (now - row.updated_at).days
+    facts.append(ngettext("updated {n} day ago", "updated {n} days ago", days).format(n=days))
     line = f"*#{row.id} {row.name}* — " + ", ".join(facts)
     if row.next_step:
         line += "\n" + _next_step(row)
@@ -241,7 +242,7 @@ def opportunity_form(
                 "competitors",
                 _("Competing suppliers"),
                 max_length=TEXT_LIMIT,
-                placeholder="Foo, Bar",
+                placeholder=_("Supplier A, Supplier B"),
                 initial=initial.get("competitors", ""),
             ),
             TextField(

@@ -30,12 +30,15 @@ from handlers.model import (
     TextField,
 )
 from scheduler import delivery
+from storage.opportunities import STALE_TOPIC
 from storage.outbox import Claimed
 from storage.store import Store
 from tests.conftest import NOW
 
 CHANNEL = "C-zyx"
 TYPED = {"Zyx", "Qwv", "Plok", "sales", "Europe", "Stockholm", "SE", "UTC", "kam", "alice", "eve"}
+COMPACT = {"tn", "mn", "md"}
+"""Swedish abbreviations of thousands, millions and billions, from Babel's locale data."""
 MONTHS = {name.lower() for name in get_month_names("wide", locale="sv").values()}
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 UNREAD = re.compile(r"`[^`]*`|<@[^>]*>|\{\w*\}")
@@ -91,7 +94,7 @@ def untranslated(outcome: Outcome) -> list[str]:
     words = []
     for text in texts(outcome):
         for word in ASCII_WORD.findall(UNREAD.sub(" ", text)):
-            if word not in TYPED and word.lower() not in MONTHS:
+            if word not in TYPED | COMPACT and word.lower() not in MONTHS:
                 words.append(word)
     return words
 
@@ -162,6 +165,47 @@ SCRIPT = [
     "settings budget-month plok",
     "settings language sv",
     "settings oops",
+    "kpi",
+    "kpi set revenue 2026-Q2 1.1M target 1.5M",
+    "kpi set omsättning 2026-Q3 1,3 mkr mål 1,5 mkr",
+    "kpi set revenue 2026-Q3 1.2M",
+    "kpi set sales 2026-Q2 1M",
+    "kpi set sales 2026-Q3 1M",
+    "kpi set delivery reliability 2026-10 97% target 98%",
+    "kpi set delivery reliability 2026-11 95%",
+    "kpi set customer satisfaction 2026 4.2",
+    "kpi set service level 2026-11 99%",
+    "kpi set profitability 2026 12%",
+    "kpi set Plok 2026 3",
+    "kpi",
+    "kpi set",
+    "kpi set revenue",
+    "kpi set revenue 2026-Q3",
+    "kpi set revenue Q3 1M",
+    "kpi set revenue 2026-Q3 lots",
+    "kpi set revenue 2026-13 1M",
+    "kpi set revenue 2026-Q3 1M target",
+    "kpi set !!! 2026-Q3 1M",
+    "kpi oops",
+    "kpi chart",
+    "kpi chart profit",
+    "opps",
+    'opp add "Plok" value 400k close 2027-03-31 competitors Qwv product Plok next "Plok <@alice>"',
+    'opp add "Plok Qwv" value 1k close 2027-01-31',
+    'opp add "Plok"',
+    "opp add",
+    "opps",
+    "opp update 1",
+    "opp update Plok",
+    "opp update 99",
+    "opp update",
+    "opp won 1",
+    "opp lost 2 Plok",
+    "opp oops",
+    'opp add "Plok',
+    'opp add "Plok" value lots close 2027-03-31',
+    'opp add "Plok" value 1k close 2027-03-31 stage plok',
+    "opp",
 ]
 
 
@@ -187,7 +231,33 @@ def test_every_reply_form_and_error_is_translated(store: Store) -> None:
     for outcome in _buttons(swede, confirmation):
         swede.check("button", outcome)
     swede.check("reminder", _reminder(store))
+    _check_kpi_and_opportunity_forms(swede)
+    for outcome in _buttons(swede, swede.say("opp update 1 value 2k")):
+        swede.check("opportunity button", outcome)
+    stale = Claimed(9, "test", "T1", None, CHANNEL, False, STALE_TOPIC, "", None, 0, "1", 1, False)
+    swede.check("stale", delivery.render(store, [stale], NOW + timedelta(days=40)))
     assert [(what, words) for what, words in swede.seen if words] == []
+
+
+def _check_kpi_and_opportunity_forms(swede: Swede) -> None:
+    kpi_form = swede.say("kpi set")
+    assert isinstance(kpi_form, Form)
+    submit = swede.request(form_id=kpi_form.id, state=kpi_form.state)
+    bad = {"metric": "", "period": "Q3", "actual": "lots", "target": "more"}
+    swede.check("kpi form", handle(replace(submit, values=bad), swede.store))
+    good = {"metric": "sales", "period": "2026-09", "actual": "3 mkr"}
+    swede.check("kpi form", handle(replace(submit, values=good), swede.store))
+    form = swede.say("opp update 1")
+    assert isinstance(form, Form)
+    submit = swede.request(form_id=form.id, state=form.state)
+    bad = {"name": "", "value": "lots", "stage": "lost"}
+    swede.check("opportunity form", handle(replace(submit, values=bad), swede.store))
+    good = {"name": "Plok", "value": "5k", "stage": "negotiation", "next_step": "Plok"}
+    swede.check("opportunity form", handle(replace(submit, values=good), swede.store))
+    added = swede.say("opp add")
+    assert isinstance(added, Form)
+    submit = swede.request(form_id=added.id, state=added.state)
+    swede.check("new opportunity", handle(replace(submit, values={"name": "Qwv"}), swede.store))
 
 
 def _buttons(swede: Swede, reply: Outcome) -> Iterator[Outcome]:
