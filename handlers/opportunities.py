@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from handlers.access import bound_account, local_today, require_member
 from handlers.errors import InvalidForm, UsageError
@@ -34,6 +35,7 @@ from handlers.model import (
     Visibility,
 )
 from handlers.parsing import check_length, date_help, mentioned_users, read_date
+from scheduler.stale import account_stale_at
 from storage import opportunities
 from storage.models import Account, Opportunity
 from storage.opportunities import STALE_AFTER, Changes
@@ -44,6 +46,8 @@ EDIT = "opportunity-edit"
 NAME_LIMIT, LINE_LIMIT, TEXT_LIMIT = 120, 120, 2000
 OPEN_STAGES = ("lead", "qualified", "proposal", "negotiation")
 CLOSED = ("won", "lost")
+RECENT = STALE_AFTER - timedelta(days=1)
+"""Updated this recently, an opportunity's queued reminder is moot."""
 STAGE_ALIASES = {
     **{stage: stage for stage in (*OPEN_STAGES, *CLOSED)},
     "kvalificerad": "qualified",
@@ -149,8 +153,14 @@ def add_opportunity(request: Request, store: Store, args: str) -> Outcome:
     if not name or "value" not in typed or "decision_on" not in typed:
         return opportunity_form(request, {**typed, "name": name})
     changes = _changes(name, typed, today)
-    row = opportunities.add(store, account.id, changes, request.user, request.received_at)
+    row = opportunities.add(
+        store, account.id, changes, request.user, request.received_at, _stale_at(account, request)
+    )
     return _announce(request, account, row, None)
+
+
+def _stale_at(account: Account, request: Request) -> datetime:
+    return account_stale_at(account, request.received_at)
 
 
 def _typed(args: str) -> dict[str, str]:
@@ -298,11 +308,14 @@ def submit_opportunity(request: Request, store: Store) -> Reply:
     require_member(account, request.user, _("update opportunities"))
     changes = _from_form(request.values)
     key = request.state.get("opportunity", "")
+    stale_at = _stale_at(account, request)
     if not key:
-        row = opportunities.add(store, account.id, changes, request.user, request.received_at)
+        row = opportunities.add(
+            store, account.id, changes, request.user, request.received_at, stale_at
+        )
         return _announce(request, account, row, None)
     changed = opportunities.change(
-        store, account.id, int(key), changes, request.user, request.received_at
+        store, account.id, int(key), changes, request.user, request.received_at, stale_at
     )
     if changed is None:
         raise UsageError(_("That opportunity is gone; nothing was changed."))
@@ -365,7 +378,13 @@ def close_opportunity(request: Request, store: Store, stage: str, args: str) -> 
     check_length(_("The reason"), reason, TEXT_LIMIT)
     changes = Changes(stage=stage, outcome_reason=reason)
     changed = opportunities.change(
-        store, account.id, row.id, changes, request.user, request.received_at
+        store,
+        account.id,
+        row.id,
+        changes,
+        request.user,
+        request.received_at,
+        _stale_at(account, request),
     )
     assert changed is not None
     return _announce(request, account, changed[1], changed[0])
@@ -460,9 +479,9 @@ def _day(day: date | None) -> str:
 
 def stale_reminder(store: Store, opportunity_id: int, channel: str, now: datetime) -> Reply | None:
     """The queued reminder of a stale opportunity, in the account's language; None when it was
-    closed or updated since it was queued."""
+    closed, or updated after it was queued (a due one is always 29 days or more behind)."""
     found = opportunities.get(store, opportunity_id)
-    if found is None or found[0].remind_at is None or now - found[0].updated_at < STALE_AFTER:
+    if found is None or found[0].remind_at is None or now - found[0].updated_at < RECENT:
         return None
     with speaking(found[1].language):
         return _stale_reminder(*found, channel, now)
@@ -470,7 +489,8 @@ def stale_reminder(store: Store, opportunity_id: int, channel: str, now: datetim
 
 def _stale_reminder(row: Opportunity, account: Account, channel: str, now: datetime) -> Reply:
     """The channel's reminder of an opportunity without an update for 30 days or more."""
-    days = (now - row.updated_at).days
+    zone = ZoneInfo(account.timezone)
+    days = (now.astimezone(zone).date() - row.updated_at.astimezone(zone).date()).days
     text = _(
         "*{name}* (#{id}) at {account} has had no update for {days} days. "
         "Where does it stand? Update it with the button or `/kam opp update {id}`."

@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduler import planning
+from scheduler import planning, stale
 from scheduler.delivery import Deliverer, DeliveryReport, deliver
-from storage import opportunities, schedule
+from storage import schedule
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ async def tick(store: Store, deliverers: Mapping[str, Deliverer], now: datetime)
     now = now.astimezone(UTC)
     replanned = await asyncio.to_thread(planning.replan_due, store, now)
     queued = await asyncio.to_thread(schedule.sweep, store.engine, now, now - planning.WINDOW)
-    queued += await asyncio.to_thread(opportunities.queue_stale, store, now)
+    queued += await asyncio.to_thread(stale.queue_stale, store, now)
     delivery = await deliver(store, deliverers, now)
     return TickReport(replanned, queued, delivery)
 

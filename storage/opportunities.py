@@ -32,21 +32,30 @@ class Changes:
     outcome_reason: str | None = None
 
 
-def add(store: Store, account_id: int, changes: Changes, by: str, now: datetime) -> Opportunity:
-    """A new opportunity, stale 30 days from now unless updated."""
+def add(
+    store: Store, account_id: int, changes: Changes, by: str, now: datetime, stale_at: datetime
+) -> Opportunity:
+    """A new opportunity, reminded at `stale_at` unless updated before."""
     row = Opportunity(
         account_id=account_id, created_by=by, created_at=now, stage=changes.stage or "lead"
     )
-    _apply(row, changes, by, now)
+    _apply(row, changes, by, now, stale_at)
     with Session(store.engine, expire_on_commit=False) as session, session.begin():
         session.add(row)
     return row
 
 
 def change(
-    store: Store, account_id: int, opportunity_id: int, changes: Changes, by: str, now: datetime
+    store: Store,
+    account_id: int,
+    opportunity_id: int,
+    changes: Changes,
+    by: str,
+    now: datetime,
+    stale_at: datetime,
 ) -> tuple[Opportunity, Opportunity] | None:
-    """Apply `changes`; the row before and after, or None when it is not the account's."""
+    """Apply `changes`, reminded next at `stale_at`; the row before and after, or None when it
+    is not the account's."""
     with Session(store.engine, expire_on_commit=False) as session, session.begin():
         row = session.scalar(
             select(Opportunity).filter_by(account_id=account_id, id=opportunity_id)
@@ -54,16 +63,16 @@ def change(
         if row is None:
             return None
         before = Opportunity(**{c.key: getattr(row, c.key) for c in Opportunity.__table__.c})
-        _apply(row, changes, by, now)
+        _apply(row, changes, by, now, stale_at)
         return before, row
 
 
-def _apply(row: Opportunity, changes: Changes, by: str, now: datetime) -> None:
+def _apply(row: Opportunity, changes: Changes, by: str, now: datetime, stale_at: datetime) -> None:
     for name, value in vars(changes).items():
         if value is not None:
             setattr(row, name, value)
     row.updated_by, row.updated_at = by, now
-    row.remind_at = None if row.stage in ("won", "lost") else now + STALE_AFTER
+    row.remind_at = None if row.stage in ("won", "lost") else stale_at
 
 
 def find(store: Store, account_id: int, key: str) -> list[Opportunity]:
@@ -103,12 +112,21 @@ def get(store: Store, opportunity_id: int) -> tuple[Opportunity, Account] | None
     return None if found is None else (found[0], found[1])
 
 
-def queue_stale(store: Store, now: datetime) -> int:
-    """Queue a reminder in its account's channel for each opportunity gone stale by `now`.
+@dataclass(frozen=True)
+class Stale:
+    """An opportunity due a reminder, with where and when its account lives."""
 
-    One indexed range query on `remind_at` finds them; each is queued under a key of the
-    opportunity and its 30-day period, and moved to remind again 30 days later.
-    """
+    id: int
+    remind_at: datetime
+    workspace_id: int
+    account_id: int
+    channel: str
+    timezone: str
+    country: str | None
+
+
+def stale(store: Store, now: datetime) -> list[Stale]:
+    """Open opportunities whose `remind_at` has come: one indexed range query on it."""
     query = (
         select(
             Opportunity.id,
@@ -116,32 +134,41 @@ def queue_stale(store: Store, now: datetime) -> int:
             Account.workspace_id,
             Account.id,
             func.min(ChannelBinding.channel),
+            Account.timezone,
+            Account.country,
         )
         .join(Account, Account.id == Opportunity.account_id)
         .join(ChannelBinding, ChannelBinding.account_id == Account.id)
         .where(Opportunity.remind_at <= now, Account.paused_reason.is_(None))
-        .group_by(Opportunity.id, Opportunity.remind_at, Account.workspace_id, Account.id)
+        .group_by(Opportunity.id, Opportunity.remind_at, Account.id)
     )
     with Session(store.engine) as session:
-        due = session.execute(query).all()
-    queued = 0
-    for opportunity_id, remind_at, workspace_id, account_id, channel in due:
-        assert remind_at is not None  # the query's condition
-        queued += outbox.enqueue(
-            store.engine,
-            dedupe_key=f"{STALE_TOPIC}:{opportunity_id}:{remind_at.date().isoformat()}",
-            workspace_id=workspace_id,
-            account_id=account_id,
-            target=channel,
-            to_user=False,
-            topic=STALE_TOPIC,
-            body=str(opportunity_id),
-            now=now,
+        rows = session.execute(query).all()
+    return [
+        Stale(id_, at, workspace, account, channel, zone, country)
+        for id_, at, workspace, account, channel, zone, country in rows
+        if at is not None  # the query's condition
+    ]
+
+
+def remind(store: Store, due: Stale, now: datetime, next_at: datetime) -> bool:
+    """Queue the reminder under a key of the opportunity and its stale period, then move the
+    next one to `next_at`; False when it was already queued (a second process, a retry)."""
+    queued = outbox.enqueue(
+        store.engine,
+        dedupe_key=f"{STALE_TOPIC}:{due.id}:{due.remind_at.date().isoformat()}",
+        workspace_id=due.workspace_id,
+        account_id=due.account_id,
+        target=due.channel,
+        to_user=False,
+        topic=STALE_TOPIC,
+        body=str(due.id),
+        now=now,
+    )
+    with Session(store.engine) as session, session.begin():
+        session.execute(
+            update(Opportunity)
+            .where(Opportunity.id == due.id, Opportunity.remind_at == due.remind_at)
+            .values(remind_at=next_at)
         )
-        with Session(store.engine) as session, session.begin():
-            session.execute(
-                update(Opportunity)
-                .where(Opportunity.id == opportunity_id, Opportunity.remind_at == remind_at)
-                .values(remind_at=now + STALE_AFTER)
-            )
     return queued
