@@ -61,4 +61,5 @@ def test_the_bot_asks_for_the_scopes_it_uses() -> None:
         "channels:history",
         "groups:history",
         "im:history",
+        "files:write",
     }
