@@ -393,7 +393,7 @@ def close_opportunity(request: Request, store: Store, stage: str, args: str) -> 
 def _one(store: Store, account: Account, key: str) -> Opportunity:
     if not key:
         raise UsageError(_usage("update"))
-    found = opportunities.find(store, account.id, key)
+    found = opportunities.find(store, account.id, key.strip("\"'"))
     if len(found) == 1:
         return found[0]
     if not found:

@@ -232,7 +232,7 @@ def test_every_reply_form_and_error_is_translated(store: Store) -> None:
         swede.check("button", outcome)
     swede.check("reminder", _reminder(store))
     _check_kpi_and_opportunity_forms(swede)
-    for outcome in _buttons(swede, swede.say("opp update 1 value 2k")):
+    for outcome in _buttons(swede, swede.say('opp add "Qwv" value 1k close 2027-02-01')):
         swede.check("opportunity button", outcome)
     stale = Claimed(9, "test", "T1", None, CHANNEL, False, STALE_TOPIC, "", None, 0, "1", 1, False)
     swede.check("stale", delivery.render(store, [stale], NOW + timedelta(days=40)))
