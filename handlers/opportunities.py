@@ -151,12 +151,21 @@ def add_opportunity(request: Request, store: Store, args: str) -> Outcome:
     typed = _typed(args)
     name = typed.pop("name", "")
     if not name or "value" not in typed or "decision_on" not in typed:
-        return opportunity_form(request, {**typed, "name": name})
+        day = _date_or_none(typed.get("decision_on", ""), today)
+        return opportunity_form(request, {**typed, "name": name}, decision_on=day)
     changes = _changes(name, typed, today)
     row = opportunities.add(
         store, account.id, changes, request.user, request.received_at, _stale_at(account, request)
     )
     return _announce(request, account, row, None)
+
+
+def _date_or_none(text: str, today: date) -> date | None:
+    """A typed date to start the form with; the form's own picker corrects an unreadable one."""
+    try:
+        return read_date(text, today, "future") if text else None
+    except UsageError:
+        return None
 
 
 def _stale_at(account: Account, request: Request) -> datetime:
@@ -207,7 +216,10 @@ def _competitors(text: str) -> str:
 
 
 def opportunity_form(
-    request: Request, initial: dict[str, str], row: Opportunity | None = None
+    request: Request,
+    initial: dict[str, str],
+    row: Opportunity | None = None,
+    decision_on: date | None = None,
 ) -> Form:
     """One form adds and updates; `state` says which opportunity, if any."""
     stages = (*OPEN_STAGES, *CLOSED) if row is not None else OPEN_STAGES
@@ -239,7 +251,7 @@ def opportunity_form(
             DateField(
                 "decision_on",
                 _("Expected decision date"),
-                initial=row.decision_on if row else None,
+                initial=row.decision_on if row else decision_on,
                 required=False,
             ),
             ChoiceField(

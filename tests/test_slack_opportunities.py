@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from tests.slack_harness import ALICE, BOB, CAROL, Slack, seen
 
 
@@ -35,18 +33,19 @@ async def test_an_opportunity_added_inline_is_announced_and_listed(slack: Slack)
 
 async def test_missing_arguments_open_the_form_with_what_was_typed(slack: Slack) -> None:
     await acme(slack)
-    assert await slack.slash('/kam opp add "Service deal" value 1,2 mkr') == {}
+    assert await slack.slash('/kam opp add "Service deal" close 2027-01-15') == {}
     form = await slack.opened_form()
     initial = {block["block_id"]: block["element"] for block in form["blocks"]}
     assert initial["name"]["initial_value"] == "Service deal"
-    assert initial["value"]["initial_value"] == "1,2 mkr"
+    assert initial["decision_on"]["initial_date"] == "2027-01-15"
     refused = await slack.submit(form, value="plenty")
     assert "I can't read the amount `plenty`" in refused["errors"]["value"]
-    await slack.submit(form, decision_on=date(2027, 1, 15), stage="proposal")
+    await slack.submit(form, value="1,2 mkr", stage="proposal")
     [posted] = await slack.fake.wait_for("chat.postMessage")
     assert "added the opportunity *Service deal* (#1)" in seen(posted)
     assert "*Stage*\nProposal" in seen(posted)
     assert "*Value*\n1.2M" in seen(posted)
+    assert "*Decision*\n2027-01-15" in seen(posted)
 
 
 async def test_the_update_form_shows_what_changed(slack: Slack) -> None:
