@@ -6,7 +6,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SCOPES = (
     "commands,chat:write,chat:write.public,im:write,users:read,"
-    "channels:history,groups:history,im:history,channels:read,groups:read"
+    "channels:history,groups:history,im:history,channels:read,groups:read,files:write"
 )
 """The bot scopes asked for at install; the same as manifest.yml's."""
 

@@ -15,9 +15,15 @@ from handlers.errors import InvalidForm, UsageError
 from handlers.export import export
 from handlers.home import HOME, home
 from handlers.i18n import _, current, language_of, speaking
+from handlers.kpis import FORM_ID as KPI_FORM
+from handlers.kpis import kpi, submit_kpi
 from handlers.meetings import FORM_ID as MEETING_FORM
 from handlers.meetings import UNDO, log_meeting, meetings, submit_meeting, undo_meeting
 from handlers.model import FieldErrors, Outcome, Reply, Request, Section
+from handlers.opportunities import EDIT as OPPORTUNITY_EDIT
+from handlers.opportunities import FORM_ID as OPPORTUNITY_FORM
+from handlers.opportunities import edit_button as edit_opportunity_button
+from handlers.opportunities import list_opportunities, opportunity, submit_opportunity
 from handlers.people import FORM_ID as PERSON_FORM
 from handlers.people import UNDO as PERSON_UNDO
 from handlers.people import list_people, person, submit_person, undo_remove
@@ -154,6 +160,34 @@ COMMANDS: tuple[Command, ...] = (
         ("export",),
     ),
     Command(
+        "kpi",
+        kpi,
+        lambda: _("KPIs per month, quarter or year with targets, trends and charts"),
+        ("kpi", "kpi set revenue 2026-Q3 1.2M target 1.5M", "kpi chart revenue"),
+        ("kpi", "kpi set omsättning 2026-Q3 1,2 mkr mål 1,5 mkr", "kpi chart omsättning"),
+    ),
+    Command(
+        "opp",
+        opportunity,
+        lambda: _("Follow up an opportunity: add, update, won or lost"),
+        (
+            'opp add "Fleet rollout" value 400k close 2027-03-31 competitors Foo,Bar',
+            "opp update 3",
+            "opp lost 3 Price too high",
+        ),
+        (
+            'opp add "Ny flotta" värde 400k beslut 2027-03-31 konkurrenter Foo,Bar',
+            "opp update 3",
+            "opp förlorad 3 För högt pris",
+        ),
+    ),
+    Command(
+        "opps",
+        list_opportunities,
+        lambda: _("List the open opportunities"),
+        ("opps",),
+    ),
+    Command(
         "settings",
         settings,
         lambda: _("Time zone, holidays and budget month for reminders"),
@@ -213,6 +247,8 @@ FORMS: dict[str, RequestHandler] = {
     CLASSIFY_FORM: submit_classification,
     IDEA_FORM: submit_idea,
     OWNER_FORM: submit_owner,
+    KPI_FORM: submit_kpi,
+    OPPORTUNITY_FORM: submit_opportunity,
 }
 ACTIONS: dict[str, RequestHandler] = {
     LOG_MEETING: log_meeting_button,
@@ -225,6 +261,7 @@ ACTIONS: dict[str, RequestHandler] = {
     VOTE: vote,
     CHOOSE: choose_button,
     HOME: home,
+    OPPORTUNITY_EDIT: edit_opportunity_button,
 }
 _BY_NAME = {word: command for command in COMMANDS for word in (command.name, *command.aliases)}
 

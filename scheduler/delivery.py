@@ -21,12 +21,14 @@ from typing import Any, Protocol
 from handlers.criteria import requalification
 from handlers.i18n import speaking
 from handlers.model import Reply, Visibility
+from handlers.opportunities import stale_reminder
 from handlers.reminders import DueItem, agreement_expiring, paused_notice, reminder
 from scheduler import planning
 from scheduler.agreements import TOPIC as AGREEMENT
 from scheduler.planning import SUBJECTS
 from storage import outbox
 from storage.criteria import REQUALIFY
+from storage.opportunities import STALE_TOPIC
 from storage.outbox import Claimed
 from storage.store import Store
 
@@ -242,7 +244,6 @@ def render(store: Store, rows: list[Claimed], now: datetime) -> Reply:
         )
         with speaking(facts.account.language):
             replies.append(reminder(facts, items, now, to_kam=rows[0].to_user))
-    replies += [Reply(summary=row.body) for row in rows if row.topic == "notice"]
     rendered = (RENDERERS[row.topic](store, row, now) for row in rows if row.topic in RENDERERS)
     replies += [reply for reply in rendered if reply is not None]
     if not replies:
@@ -264,8 +265,10 @@ def _agreement(store: Store, row: Claimed, now: datetime) -> Reply | None:
 
 
 RENDERERS: dict[str, Renderer] = {
+    "notice": lambda store, row, now: Reply(summary=row.body),
     AGREEMENT: _agreement,
     REQUALIFY: requalification,
+    STALE_TOPIC: lambda store, row, now: stale_reminder(store, int(row.body), row.target, now),
 }
 """Topics rendered one row at a time, in the account's language; None when it is moot."""
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduler import agreements, planning
+from scheduler import agreements, planning, stale
 from scheduler.delivery import Deliverer, DeliveryReport, deliver
 from storage import criteria, schedule
 from storage.store import Store
@@ -46,6 +46,7 @@ async def tick(store: Store, deliverers: Mapping[str, Deliverer], now: datetime)
     queued = await asyncio.to_thread(schedule.sweep, store.engine, now, now - planning.WINDOW)
     queued += await asyncio.to_thread(agreements.queue_expiring, store, now)
     queued += await asyncio.to_thread(criteria.queue_requalifications, store.engine, now)
+    queued += await asyncio.to_thread(stale.queue_stale, store, now)
     delivery = await deliver(store, deliverers, now)
     return TickReport(replanned, queued, delivery)
 

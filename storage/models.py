@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -446,3 +447,49 @@ class SeenDelivery(Base):
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class KpiValue(Base):
+    """An account's KPI for one period (month, quarter or year); set again, it is updated."""
+
+    __tablename__ = "kpi_value"
+    __table_args__ = (UniqueConstraint("account_id", "metric", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    metric: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(8))
+    period_start: Mapped[date] = mapped_column(Date)
+    actual: Mapped[float] = mapped_column(Float)
+    target: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(8), default="")
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Opportunity(Base):
+    """A project or deal at the account, followed up until won or lost.
+
+    `remind_at` is when it becomes stale (30 days without an update); NULL once it is closed, so
+    the minute tick finds the stale ones with one indexed range query.
+    """
+
+    __tablename__ = "opportunity"
+    __table_args__ = (Index("ix_opportunity_remind_at", "remind_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    value: Mapped[float | None] = mapped_column(Float)
+    product_line: Mapped[str] = mapped_column(String(120), default="")
+    decision_on: Mapped[date | None] = mapped_column(Date)
+    stage: Mapped[str] = mapped_column(String(16))
+    competitors: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str] = mapped_column(Text, default="")
+    next_step_owner: Mapped[str | None] = mapped_column(String(64))
+    outcome_reason: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    remind_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

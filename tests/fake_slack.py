@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import itertools
+import json
 import random
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -29,6 +30,17 @@ class Call:
     accepted: bool
     token: str = ""
     """The bearer token the bot called with."""
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    """A file the bot uploaded and shared, with its bytes as they arrived."""
+
+    id: str
+    filename: str
+    title: str
+    content: bytes
+    channel: str
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,10 @@ class FakeSlack:
     """Each user's locale as `users.info` tells it; en-US when not set."""
     shared: set[str] = field(default_factory=set)
     """Channels shared with another organisation (Slack Connect), as `conversations.info` says."""
+    files: list[SharedFile] = field(default_factory=list)
+    """Files shared through files.completeUploadExternal, in order."""
+    _uploads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _file_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _failures: dict[str, deque[Failure]] = field(default_factory=dict)
     _random: dict[str, RandomFailures] = field(default_factory=dict)
     _timestamps: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
@@ -87,6 +103,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._web_api)
         app.router.add_get("/api/{method}", self._web_api)
         app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket_mode)
         app.on_shutdown.append(self._hang_up)
         return app
@@ -192,6 +209,9 @@ class FakeSlack:
             answer = {"ok": False, "error": "invalid_auth" if token else "not_authed"}
         else:
             answer = self._answer(method, body, self.tokens[token])
+        if method == "files.getUploadURLExternal" and answer["ok"]:
+            url = request.url.with_path(f"/upload/{answer['file_id']}").with_query(None)
+            answer["upload_url"] = str(url)
         self._record(Call(method, body, accepted=answer["ok"], token=token))
         if failure is not None:
             await asyncio.sleep(failure.delay)
@@ -210,6 +230,10 @@ class FakeSlack:
         if method == "conversations.info":
             channel = str(body.get("channel") or "")
             return {"ok": True, "channel": {"id": channel, "is_ext_shared": channel in self.shared}}
+        if method == "files.getUploadURLExternal":
+            return self._upload_url(body)
+        if method == "files.completeUploadExternal":
+            return self._complete_upload(body)
         return _answer(method, body)
 
     def _exchange(self, authorization: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -241,6 +265,39 @@ class FakeSlack:
             "enterprise": {"id": enterprise, "name": "Grid"} if enterprise else None,
             "is_enterprise_install": False,
         }
+
+    def _upload_url(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Step one of an upload: a file id, and (filled in by the caller) where to send bytes."""
+        if not body.get("filename") or not str(body.get("length") or "").isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._file_ids):04d}"
+        self._uploads[file_id] = {"filename": body["filename"], "length": int(body["length"])}
+        return {"ok": True, "file_id": file_id}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """Step two: the bytes, which must be as long as announced."""
+        pending = self._uploads.get(request.match_info["file_id"])
+        content = await request.read()
+        if pending is None or len(content) != pending["length"]:
+            return web.Response(status=400, text="invalid upload")
+        pending["content"] = content
+        return web.Response(text=f"OK - {len(content)}")
+
+    def _complete_upload(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Step three: the uploaded files are shared into the channel (or kept private)."""
+        listed = json.loads(str(body.get("files") or "[]"))
+        if not listed or any("content" not in self._uploads.get(f["id"], {}) for f in listed):
+            return {"ok": False, "error": "file_not_found"}
+        channel = str(body.get("channel_id") or "")
+        shared = []
+        for item in listed:
+            upload = self._uploads.pop(item["id"])
+            title = str(item.get("title") or upload["filename"])
+            self.files.append(
+                SharedFile(item["id"], upload["filename"], title, upload["content"], channel)
+            )
+            shared.append({"id": item["id"], "name": upload["filename"], "title": title})
+        return {"ok": True, "files": shared}
 
     def _user(self, body: dict[str, Any]) -> dict[str, Any]:
         """A user, with a locale only for those who ask for it, as Slack does."""

@@ -34,6 +34,7 @@ from handlers.model import (
 from handlers.plan_sections import SECTIONS
 from scheduler import delivery
 from storage.criteria import REQUALIFY
+from storage.opportunities import STALE_TOPIC
 from storage.outbox import Claimed
 from storage.store import Store
 from tests.conftest import NOW
@@ -42,6 +43,7 @@ CHANNEL = "C-zyx"
 TYPED = {"Zyx", "Qwv", "Plok", "sales", "Europe", "Stockholm", "SE", "UTC", "kam", "alice", "eve"}
 COMPACT = {"tn", "mn", "md"}
 """Babel's Swedish abbreviations of thousand, million and billion in amounts like `400 tn`."""
+"""Swedish abbreviations of thousands, millions and billions, from Babel's locale data."""
 MONTHS = {name.lower() for name in get_month_names("wide", locale="sv").values()}
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 UNREAD = re.compile(r"`[^`]*`|<@[^>]*>|\{\w*\}")
@@ -197,6 +199,47 @@ SCRIPT = [
     "workshop start",
     "workshop oops",
     "workshop",
+    "kpi",
+    "kpi set revenue 2026-Q2 1.1M target 1.5M",
+    "kpi set omsättning 2026-Q3 1,3 mkr mål 1,5 mkr",
+    "kpi set revenue 2026-Q3 1.2M",
+    "kpi set sales 2026-Q2 1M",
+    "kpi set sales 2026-Q3 1M",
+    "kpi set delivery reliability 2026-10 97% target 98%",
+    "kpi set delivery reliability 2026-11 95%",
+    "kpi set customer satisfaction 2026 4.2",
+    "kpi set service level 2026-11 99%",
+    "kpi set profitability 2026 12%",
+    "kpi set Plok 2026 3",
+    "kpi",
+    "kpi set",
+    "kpi set revenue",
+    "kpi set revenue 2026-Q3",
+    "kpi set revenue Q3 1M",
+    "kpi set revenue 2026-Q3 lots",
+    "kpi set revenue 2026-13 1M",
+    "kpi set revenue 2026-Q3 1M target",
+    "kpi set !!! 2026-Q3 1M",
+    "kpi oops",
+    "kpi chart",
+    "kpi chart profit",
+    "opps",
+    'opp add "Plok" value 400k close 2027-03-31 competitors Qwv product Plok next "Plok <@alice>"',
+    'opp add "Plok Qwv" value 1k close 2027-01-31',
+    'opp add "Plok"',
+    "opp add",
+    "opps",
+    "opp update 1",
+    "opp update Plok",
+    "opp update 99",
+    "opp update",
+    "opp won 1",
+    "opp lost 2 Plok",
+    "opp oops",
+    'opp add "Plok',
+    'opp add "Plok" value lots close 2027-03-31',
+    'opp add "Plok" value 1k close 2027-03-31 stage plok',
+    "opp",
 ]
 
 
@@ -231,6 +274,11 @@ def test_every_reply_form_and_error_is_translated(store: Store) -> None:
     swede.say("criteria set current-revenue threshold 3M", user="eve")
     swede.check("home", handle(swede.request(action=HOME), store))
     swede.check("home of nobody", handle(swede.request(user="eve", action=HOME), store))
+    _check_kpi_and_opportunity_forms(swede)
+    for outcome in _buttons(swede, swede.say('opp add "Qwv" value 1k close 2027-02-01')):
+        swede.check("opportunity button", outcome)
+    stale = Claimed(9, "test", "T1", None, CHANNEL, False, STALE_TOPIC, "", None, 0, "1", 1, False)
+    swede.check("stale", delivery.render(store, [stale], NOW + timedelta(days=40)))
     assert [(what, words) for what, words in swede.seen if words] == []
 
 
@@ -308,6 +356,27 @@ def _workshop(swede: Swede) -> None:
             _submit(swede, owner, owner=[])
             _submit(swede, owner, owner=["alice"])
     swede.check("vote closed", next(_buttons(swede, idea)))
+
+
+def _check_kpi_and_opportunity_forms(swede: Swede) -> None:
+    kpi_form = swede.say("kpi set")
+    assert isinstance(kpi_form, Form)
+    submit = swede.request(form_id=kpi_form.id, state=kpi_form.state)
+    bad = {"metric": "", "period": "Q3", "actual": "lots", "target": "more"}
+    swede.check("kpi form", handle(replace(submit, values=bad), swede.store))
+    good = {"metric": "sales", "period": "2026-09", "actual": "3 mkr"}
+    swede.check("kpi form", handle(replace(submit, values=good), swede.store))
+    form = swede.say("opp update 1")
+    assert isinstance(form, Form)
+    submit = swede.request(form_id=form.id, state=form.state)
+    bad = {"name": "", "value": "lots", "stage": "lost"}
+    swede.check("opportunity form", handle(replace(submit, values=bad), swede.store))
+    good = {"name": "Plok", "value": "5k", "stage": "negotiation", "next_step": "Plok"}
+    swede.check("opportunity form", handle(replace(submit, values=good), swede.store))
+    added = swede.say("opp add")
+    assert isinstance(added, Form)
+    submit = swede.request(form_id=added.id, state=added.state)
+    swede.check("new opportunity", handle(replace(submit, values={"name": "Qwv"}), swede.store))
 
 
 def _buttons(swede: Swede, reply: Outcome) -> Iterator[Outcome]:

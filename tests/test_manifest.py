@@ -79,6 +79,7 @@ def test_the_bot_asks_for_the_scopes_it_uses() -> None:
         "im:history",
         "channels:read",
         "groups:read",
+        "files:write",
     }
 
 
@@ -86,5 +87,5 @@ def test_the_home_tab_is_published_when_opened() -> None:
     features, settings = manifest()["features"], manifest()["settings"]
     assert features["app_home"]["home_tab_enabled"] is True
     events = settings["event_subscriptions"]
-    assert events["bot_events"] == ["app_home_opened"]
+    assert "app_home_opened" in events["bot_events"]
     assert events["request_url"] == settings["interactivity"]["request_url"]

@@ -9,9 +9,11 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
 from bot.console.delivery import ConsoleDeliverer, as_text
+from bot.console.files import FILES_DIR, save
 from bot.console.forms import Values, complete_form
 from bot.console.render import plain, render_reply
 from bot.console.terminal import Abandoned, Terminal
@@ -91,6 +93,7 @@ class Console:
     channel: str = DEFAULT_CHANNEL
     locale: str = "en"
     buttons: list[Button] = field(default_factory=list)
+    files_dir: Path = FILES_DIR
 
     def run(self) -> None:
         self.terminal.say(WELCOME.format(user=self.user, channel=self.channel))
@@ -205,6 +208,8 @@ class Console:
         if isinstance(outcome, Reply):
             self.buttons = _buttons(outcome) or self.buttons
             self.terminal.say(render_reply(outcome, self.channel))
+            for path in save(outcome.files, self.files_dir):
+                self.terminal.say(f"  file: {path}")
         elif isinstance(outcome, FieldErrors):
             for field, error in outcome.errors.items():
                 self.terminal.say(f"{field}: {plain(error)}")

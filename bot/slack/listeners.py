@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.channels import SharedChannels
 from bot.slack.clients import webhook_client
+from bot.slack.files import upload
 from bot.slack.incoming import action_request, home_request, slash_request, submission_request
 from bot.slack.locales import Locales
 from bot.slack.messages import home_view, message, response_type
@@ -47,6 +48,7 @@ class Listeners:
         if isinstance(outcome, Reply | FieldErrors):
             reply = _as_reply(outcome)
             await ack(response_type=response_type(reply), **message(reply))
+            await upload(client, request.channel, request.user, reply)
             return
         if outcome is None:
             with speaking(language_of(request.locale)):
@@ -59,7 +61,9 @@ class Listeners:
                 again = _("Please run `/kam {command}` again.").format(command=request.text)
                 await _open(client, command["trigger_id"], command["response_url"], outcome, again)
             else:
-                await _respond(command["response_url"], _as_reply(outcome))
+                reply = _as_reply(outcome)
+                await _respond(command["response_url"], reply)
+                await upload(client, request.channel, request.user, reply)
 
     async def submission(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """A submitted modal: field errors and a next form answer in the ack, the rest is posted."""
@@ -75,7 +79,9 @@ class Listeners:
         await ack()
         with speaking(language_of(request.locale)):
             reply = _as_reply(outcome or await work)
-        await _post(client, request.state.get("channel", ""), request.user, reply)
+        channel = request.state.get("channel", "")
+        await _post(client, channel, request.user, reply)
+        await upload(client, channel, request.user, reply)
 
     async def action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """A clicked button: acked at once; a form opens, a reply goes where the click was."""
@@ -92,6 +98,7 @@ class Listeners:
             await client.chat_postMessage(channel=request.channel, **message(reply))
         else:
             await _respond(body["response_url"], reply, replace_original=False)
+        await upload(client, request.channel, request.user, reply)
 
     async def home_opened(self, body: dict[str, Any], client: AsyncWebClient) -> None:
         """The home tab, built by the core each time it is opened, in the person's language."""

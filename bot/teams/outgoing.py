@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections import OrderedDict
 from dataclasses import replace
 from datetime import date
@@ -20,6 +21,7 @@ from handlers.model import (
     FormValue,
     Reply,
     Section,
+    Upload,
     UsersField,
 )
 
@@ -57,8 +59,21 @@ def reply_activity(reply: Reply) -> Activity:
     if not reply.blocks:
         reply = replace(reply, blocks=(Section(reply.summary),))
     activity = MessageFactory.attachment(_attachment(reply_attachment(reply)))
+    activity.attachments += [file_attachment(file) for file in reply.files]
     activity.summary = reply.summary
     return activity
+
+
+def file_attachment(file: Upload) -> Attachment:
+    """A file as a data-URL attachment: Teams shows a PNG inline under the card.
+
+    Teams lets a bot send files only through OneDrive consent cards or SharePoint; an inline
+    data URL needs neither, and keeps the file with the message.
+    """
+    encoded = base64.b64encode(file.content).decode("ascii")
+    return Attachment(
+        content_type=file.mime, content_url=f"data:{file.mime};base64,{encoded}", name=file.filename
+    )
 
 
 def form_activity(form: Form, errors: dict[str, str] | None = None) -> Activity:

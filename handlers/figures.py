@@ -1,0 +1,84 @@
+"""Reading and writing figures: amounts with k/M (and the Swedish tkr/mkr), percentages, periods."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from babel.numbers import format_compact_decimal
+
+from handlers.errors import UsageError
+from handlers.i18n import _, current
+
+AMOUNT = re.compile(
+    r"^(?P<number>[-+]?\d+(?:[ \u00a0]\d{3})*(?:[.,]\d+)?)\s*"
+    r"(?P<suffix>k|m|tkr|mkr|ksek|msek|kr|sek|mn|md|%)?$",
+    re.IGNORECASE,
+)
+SCALE = {"k": 1e3, "tkr": 1e3, "ksek": 1e3, "m": 1e6, "mkr": 1e6, "msek": 1e6, "mn": 1e6}
+MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})$")
+QUARTER = re.compile(r"^(?P<year>\d{4})-?[QK](?P<quarter>[1-4])$", re.IGNORECASE)
+YEAR = re.compile(r"^(?P<year>\d{4})$")
+PERCENT = "%"
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class Period:
+    """A month (`2026-09`), quarter (`2026-Q3`) or year (`2026`), as typed canonically."""
+
+    label: str
+    start: date
+
+
+def amount_help() -> str:
+    return _("an amount like `1.2M`, `400k`, `1,2 mkr`, `500 tkr`, `4.5` or `97%`")
+
+
+def read_amount(text: str) -> Amount:
+    """`1.2M`, `400k`, `1,2 mkr`, `500 tkr`, `1 200 000`, `97%` or `4.5`."""
+    typed = AMOUNT.match(text.strip())
+    if typed is None:
+        raise UsageError(
+            _("I can't read the amount `{text}`. Use {help}.").format(text=text, help=amount_help())
+        )
+    number = float(re.sub(r"[ \u00a0]", "", typed["number"]).replace(",", "."))
+    suffix = (typed["suffix"] or "").lower()
+    unit = PERCENT if suffix == PERCENT else ""
+    return Amount(number * SCALE.get(suffix, 1.0), unit)
+
+
+def period_help() -> str:
+    return _("a month `2026-09`, a quarter `2026-Q3` or a year `2026`")
+
+
+def looks_like_period(word: str) -> bool:
+    return any(pattern.match(word) for pattern in (MONTH, QUARTER, YEAR))
+
+
+def read_period(text: str) -> Period:
+    word = text.strip()
+    month, quarter, year = MONTH.match(word), QUARTER.match(word), YEAR.match(word)
+    if month and 1 <= int(month["month"]) <= 12:
+        start = date(int(month["year"]), int(month["month"]), 1)
+        return Period(f"{start.year}-{start.month:02d}", start)
+    if quarter:
+        start = date(int(quarter["year"]), 3 * int(quarter["quarter"]) - 2, 1)
+        return Period(f"{start.year}-Q{quarter['quarter']}", start)
+    if year:
+        return Period(year["year"], date(int(year["year"]), 1, 1))
+    raise UsageError(
+        _("I can't read the period `{text}`. Use {help}.").format(text=text, help=period_help())
+    )
+
+
+def figure(value: float, unit: str = "") -> str:
+    """`1.2M`, `400K`, `97%` in English; `1,2 mn`, `400 tn` in Swedish."""
+    shown = format_compact_decimal(value, locale=current(), fraction_digits=2)
+    return f"{shown}{unit}" if unit == PERCENT else shown
