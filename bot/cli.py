@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from bot.logs import configure_logging
 from bot.settings import Settings
 from scheduler.delivery import Deliverer
 from storage import migrate, outbox
@@ -43,10 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     if command == "run":
         command = "serve" if settings.has_slack or settings.has_teams else "shell"
     quiet = command == "shell"  # the console is for people: only problems, not the job log
-    logging.basicConfig(
-        level=logging.WARNING if quiet else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    configure_logging(logging.WARNING if quiet else logging.INFO)
     engine = make_engine(database_url(settings.kam_database_url))
     if command == "db":
         _database(engine, args.action, args.message)

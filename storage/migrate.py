@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -35,3 +37,13 @@ def check(engine: Engine) -> None:
 def revision(engine: Engine, message: str) -> None:
     """Write a new migration from the difference between the models and the database."""
     command.revision(alembic_config(engine), message=message, autogenerate=True)
+
+
+def behind(engine: Engine) -> str | None:
+    """Why the database's schema is not the code's (a migration not yet applied), or None."""
+    heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    with engine.connect() as connection:
+        applied = set(MigrationContext.configure(connection).get_current_heads())
+    if applied == heads:
+        return None
+    return f"database at {sorted(applied) or 'no revision'}, code expects {sorted(heads)}"

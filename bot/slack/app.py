@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.settings import Settings
 from bot.slack.clients import web_client
 from bot.slack.listeners import Clock, Listeners
+from handlers.commands import Observer
 from storage.store import Store
 
 ACK_WITHIN = 2.0
@@ -22,13 +23,18 @@ def utc_now() -> datetime:
 
 
 def slack_app(
-    settings: Settings, store: Store, *, clock: Clock = utc_now, ack_within: float = ACK_WITHIN
+    settings: Settings,
+    store: Store,
+    *,
+    clock: Clock = utc_now,
+    ack_within: float = ACK_WITHIN,
+    observe: Observer | None = None,
 ) -> AsyncApp:
     """Requests are verified with the signing secret; every Web API call goes to SLACK_API_URL."""
     app = AsyncApp(
         name="kam-bot", signing_secret=settings.slack_signing_secret, client=web_client(settings)
     )
-    listeners = Listeners(store, clock, ack_within)
+    listeners = Listeners(store, clock, ack_within, observe=observe)
     app.command("/kam")(listeners.command)
     app.view(ANY_FORM)(listeners.submission)
     app.action(ANY_BUTTON)(listeners.action)

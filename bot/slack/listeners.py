@@ -18,7 +18,7 @@ from bot.slack.incoming import action_request, slash_request, submission_request
 from bot.slack.locales import Locales
 from bot.slack.messages import message, response_type
 from bot.slack.modals import modal
-from handlers.commands import handle
+from handlers.commands import Observer, handle
 from handlers.i18n import _, language_of, speaking
 from handlers.model import FieldErrors, Form, Outcome, Reply, Request, Section, Visibility
 from storage.store import Store
@@ -36,6 +36,7 @@ class Listeners:
     clock: Clock
     ack_within: float
     locales: Locales = field(default_factory=Locales)
+    observe: Observer | None = None
 
     async def command(self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         """`/kam …`: a reply rides on the ack; a form opens from the trigger_id."""
@@ -98,7 +99,7 @@ class Listeners:
 
     def _start(self, request: Request) -> asyncio.Task[Outcome]:
         """The handler's thread runs to the end even when the ack has to go first."""
-        return asyncio.ensure_future(asyncio.to_thread(handle, request, self.store))
+        return asyncio.ensure_future(asyncio.to_thread(handle, request, self.store, self.observe))
 
 
 async def _within(work: asyncio.Task[Outcome], seconds: float) -> Outcome | None:
