@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from handlers.accounts import account
+from handlers.accounts import UNARCHIVE, account, unarchive_button
 from handlers.cadence import cadence
 from handlers.errors import InvalidForm, UsageError
 from handlers.i18n import _, current, language_of, speaking
@@ -93,8 +93,10 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "account",
         account,
-        lambda: _("Show this channel's key account, or create one"),
-        ("account", "account create Acme Group"),
+        lambda: _(
+            "Show this channel's key account, create one, or archive it when the customer left"
+        ),
+        ("account", "account create Acme Group", "account archive", "account unarchive"),
     ),
     Command(
         "team",
@@ -141,6 +143,7 @@ ACTIONS: dict[str, RequestHandler] = {
     LOG_MEETING: log_meeting_button,
     SNOOZE: snooze_button,
     UNDO: undo_meeting,
+    UNARCHIVE: unarchive_button,
 }
 _BY_NAME = {word: command for command in COMMANDS for word in (command.name, *command.aliases)}
 

@@ -317,7 +317,11 @@ def _queue_statement(engine: Engine, now: datetime, oldest: datetime) -> Executa
     due = (
         select(ranked, Account.workspace_id, Account.kam)
         .join(Account, Account.id == ranked.c.account_id)
-        .where(ranked.c.newest_first == 1, Account.paused_reason.is_(None))
+        .where(
+            ranked.c.newest_first == 1,
+            Account.paused_reason.is_(None),
+            Account.archived_at.is_(None),
+        )
         .cte("due", nesting=True)
     )
     to_channels = _outbox_rows(due, ChannelBinding.channel, now, to_user=False).join(
