@@ -186,6 +186,12 @@ def test_every_reply_form_and_error_is_translated(store: Store) -> None:
     swede.check("bad action item", handle(replace(submit, values=items), store))
     for outcome in _buttons(swede, confirmation):
         swede.check("button", outcome)
+    swede.say("account archive", user="alice")
+    archived = swede.say("account archive")
+    for line in ("account archive", "account", "meetings", "plan"):
+        swede.say(line)
+    for outcome in _buttons(swede, archived):
+        swede.check("button", outcome)
     swede.check("reminder", _reminder(store))
     assert [(what, words) for what, words in swede.seen if words] == []
 
