@@ -31,9 +31,9 @@ class RequestContext(logging.Filter):
         return True
 
 
-def configure_logging(level: int = logging.INFO, stream: TextIO = sys.stderr) -> None:
-    """Replace the root logger's handlers with one writing JSON lines to `stream`."""
-    handler = logging.StreamHandler(stream)
+def configure_logging(level: int = logging.INFO, stream: TextIO | None = None) -> None:
+    """Replace the root logger's handlers with one writing JSON lines to `stream` (stderr)."""
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(RequestContext())
     handler.setFormatter(
         JsonFormatter(

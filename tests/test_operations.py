@@ -6,7 +6,6 @@ import asyncio
 import io
 import json
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -124,15 +123,11 @@ async def test_metrics_show_the_schedulers_sweeps_and_deliveries(
 
 
 @pytest.fixture
-def log_output() -> Iterator[io.StringIO]:
-    """The logging the CLI configures, written to a buffer; the test's own logging after."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
+def log_output() -> io.StringIO:
+    """The logging the CLI configures, at its most talkative, written to a buffer."""
     buffer = io.StringIO()
     configure_logging(logging.DEBUG, buffer)
-    yield buffer
-    root.handlers[:] = handlers
-    root.setLevel(level)
+    return buffer
 
 
 async def test_logs_are_json_with_request_and_workspace_but_no_text_or_token(
