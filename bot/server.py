@@ -29,7 +29,7 @@ from bot.teams.app import Teams, teams_app
 from bot.teams.app import messages as teams_messages
 from bot.teams.delivery import TeamsDeliverer
 from bot.teams.incoming import PLATFORM as TEAMS_PLATFORM
-from handlers.log_context import REQUEST_ID, scope
+from handlers.log_context import REQUEST_ID, WORKSPACE, scope
 from scheduler.delivery import Deliverer
 from scheduler.jobs import start_scheduler
 from storage import migrate
@@ -93,9 +93,10 @@ def _operations(app: web.Application) -> None:
 
 @web.middleware
 async def request_id(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Every log line of a request carries its id: the caller's `X-Request-Id`, or a new one."""
+    """Every log line of a request carries its id (the caller's `X-Request-Id`, or a new one) and,
+    once an adapter knows it, its workspace; both end with the request."""
     given = request.headers.get("X-Request-Id", "")[:64]
-    with scope(REQUEST_ID, given or uuid.uuid4().hex):
+    with scope(REQUEST_ID, given or uuid.uuid4().hex), scope(WORKSPACE, ""):
         return await handler(request)
 
 

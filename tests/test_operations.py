@@ -135,14 +135,19 @@ async def test_logs_are_json_with_request_and_workspace_but_no_text_or_token(
 ) -> None:
     await slack.slash("/kam account create Acme Group", user=ALICE)
     await slack.slash("/kam log-meeting tactical yesterday Confidential discount 42%", user=ALICE)
+    slack.fake.fail_next("views.open", error="expired_trigger_id")
+    await slack.slash("/kam log-meeting", user=ALICE)
+    await slack.late_answer()
     break_the_plan_table(store)
     await slack.slash("/kam plan revised Secret budget of 9 MSEK", user=ALICE)
 
     lines = [json.loads(line) for line in log_output.getvalue().splitlines()]
     [failure] = [line for line in lines if line["message"].startswith("request failed")]
-    assert failure["workspace"] == TEAM
-    assert failure["request_id"]
-    assert failure["level"] == "ERROR"
+    assert (failure["level"], failure["workspace"]) == ("ERROR", TEAM)
+    [refused] = [line for line in lines if line["message"].startswith("views.open failed")]
+    assert refused["workspace"] == TEAM
+    assert failure["request_id"] and refused["request_id"]
+    assert failure["request_id"] != refused["request_id"]
     written = log_output.getvalue()
     for secret in ("Confidential discount", "Secret budget", "9 MSEK", "xoxb-kam-test"):
         assert secret not in written

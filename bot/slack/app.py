@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.response import BoltResponse
 
 from bot.settings import Settings
 from bot.slack.clients import web_client
 from bot.slack.listeners import Clock, Listeners
 from handlers.commands import Observer
+from handlers.log_context import WORKSPACE
 from storage.store import Store
 
 ACK_WITHIN = 2.0
@@ -34,8 +37,18 @@ def slack_app(
     app = AsyncApp(
         name="kam-bot", signing_secret=settings.slack_signing_secret, client=web_client(settings)
     )
+    app.use(_log_workspace)
     listeners = Listeners(store, clock, ack_within, observe=observe)
     app.command("/kam")(listeners.command)
     app.view(ANY_FORM)(listeners.submission)
     app.action(ANY_BUTTON)(listeners.action)
     return app
+
+
+async def _log_workspace(
+    context: AsyncBoltContext, next: Callable[[], Awaitable[BoltResponse]]
+) -> None:
+    """Every log line of the request names its workspace, also in the listener Bolt starts
+    after the middleware returned (so it is set, not scoped; the server's middleware resets it)."""
+    WORKSPACE.set(context.team_id or context.enterprise_id or "")
+    await next()
