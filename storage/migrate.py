@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -41,9 +42,17 @@ def revision(engine: Engine, message: str) -> None:
 
 def behind(engine: Engine) -> str | None:
     """Why the database's schema is not the code's (a migration not yet applied), or None."""
-    heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    heads = _code_heads()
     with engine.connect() as connection:
         applied = set(MigrationContext.configure(connection).get_current_heads())
     if applied == heads:
         return None
     return f"database at {sorted(applied) or 'no revision'}, code expects {sorted(heads)}"
+
+
+@functools.cache
+def _code_heads() -> frozenset[str]:
+    """Read once: the migrations do not change while the process runs, and probes come often."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return frozenset(ScriptDirectory.from_config(config).get_heads())

@@ -20,6 +20,7 @@ from storage import migrate
 from storage.db import make_engine
 from storage.store import Store
 from tests.slack_harness import ALICE, TEAM, ClientFactory, ServerFactory, Slack, start_slack
+from tests.teams_harness import TeamsChannel
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 FRIDAY_EVENING = datetime(2026, 11, 27, 20, 30, tzinfo=STOCKHOLM).astimezone(UTC)
@@ -100,6 +101,14 @@ async def test_metrics_count_requests_by_command_and_errors(slack: Slack, store:
     assert sample(found, "kam_slack_ack_seconds_count") == 5
     assert sample(found, "kam_outbox_depth", state="pending") == 0
     assert not any("budget" in value for _name, labels in found for _k, value in labels)
+
+
+async def test_metrics_count_teams_requests_apart(teams: TeamsChannel) -> None:
+    await teams.say("kam account create Acme Group")
+    await teams.say("kam account")
+    found = samples(await (await teams.client.get("/metrics")).text())
+    assert sample(found, "kam_request_seconds_count", command="account", platform="teams") == 2
+    assert sample(found, "kam_request_seconds_count", command="account", platform="slack") == 0
 
 
 async def test_metrics_show_the_schedulers_sweeps_and_deliveries(
