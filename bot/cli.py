@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -12,9 +13,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from bot.logs import configure_logging
 from bot.settings import Settings
 from scheduler.delivery import Deliverer
-from storage import migrate, outbox, secrets
+from storage import lifecycle, migrate, outbox, secrets
 from storage.db import database_url, make_engine
 from storage.store import Store
 
@@ -35,6 +37,12 @@ def main(argv: list[str] | None = None) -> None:
         "rotate-encryption-key",
         help="re-encrypt every stored token with the newest key in KAM_ENCRYPTION_KEY",
     )
+    export = commands.add_parser("export-workspace", help="all of one workspace's data as JSON")
+    export.add_argument("team_id", help="the Slack team id (T…) or Teams tenant id")
+    export.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    forget = commands.add_parser("delete-workspace", help="delete every row of one workspace")
+    forget.add_argument("team_id", help="the Slack team id (T…) or Teams tenant id")
+    forget.add_argument("--yes", action="store_true", help="do not ask for the id again")
     package = commands.add_parser("teams-package", help="zip the Teams app for upload")
     package.add_argument("--out", type=Path, default=Path("kam-bot-teams.zip"))
     args = parser.parse_args(argv)
@@ -47,10 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     if command == "run":
         command = "serve" if settings.has_slack or settings.has_teams else "shell"
     quiet = command == "shell"  # the console is for people: only problems, not the job log
-    logging.basicConfig(
-        level=logging.WARNING if quiet else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    configure_logging(logging.WARNING if quiet else logging.INFO)
     engine = make_engine(database_url(settings.kam_database_url))
     if command == "db":
         _database(engine, args.action, args.message)
@@ -70,6 +75,10 @@ def main(argv: list[str] | None = None) -> None:
         _tick(settings, Store(engine), args.now or datetime.now(UTC))
     elif command == "outbox":
         _outbox(engine)
+    elif command == "export-workspace":
+        _export(engine, args.team_id, args.out)
+    elif command == "delete-workspace":
+        _delete(engine, args.team_id, confirmed=args.yes)
     else:
         from bot.console.shell import run_shell
 
@@ -160,6 +169,42 @@ def _outbox(engine: Engine) -> None:
             f"#{row.id} {row.state:<7} {what} to {row.target} · attempts {row.attempts} · "
             f"next {row.next_attempt_at.isoformat()} · {row.last_error or 'no error yet'}"
         )
+
+
+def _export(engine: Engine, team_id: str, out: Path | None) -> None:
+    """For a customer who asks for their data, or before deleting it."""
+    ids = _workspace_of(engine, team_id)
+    document = {
+        "workspace": team_id,
+        "exported_at": datetime.now(UTC).isoformat(),
+        "tables": lifecycle.export_workspace(engine, ids),
+    }
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    if out is None:
+        print(text)
+        return
+    out.write_text(text + "\n", encoding="utf-8")
+    print(f"Wrote the data of workspace {team_id} to {out}.")
+
+
+def _delete(engine: Engine, team_id: str, *, confirmed: bool) -> None:
+    """For a customer who leaves: every row of the workspace, nothing of any other."""
+    ids = _workspace_of(engine, team_id)
+    if not confirmed:
+        print(f"This deletes every account, meeting and message of workspace {team_id}.")
+        typed = input("Type the team id again to confirm: ").strip()
+        if typed != team_id:
+            raise SystemExit("kam-bot delete-workspace: the ids differ; nothing was deleted.")
+    deleted = lifecycle.delete_workspace(engine, ids)
+    counts = ", ".join(f"{table} {n}" for table, n in deleted.items() if n)
+    print(f"Deleted workspace {team_id}: {counts}.")
+
+
+def _workspace_of(engine: Engine, team_id: str) -> list[int]:
+    ids = lifecycle.workspace_ids(engine, team_id)
+    if not ids:
+        raise SystemExit(f"kam-bot: no workspace {team_id!r} in this database.")
+    return ids
 
 
 def _database(engine: Engine, action: str, message: str) -> None:

@@ -1,20 +1,24 @@
 """The one aiohttp process: Slack at `/slack/events` (or over Socket Mode) and, when installable,
-`/slack/install` and `/slack/oauth_redirect`; Teams at `/api/messages`; `/healthz`; and the
-scheduler that posts reminders on its own."""
+`/slack/install` and `/slack/oauth_redirect`; Teams at `/api/messages`; `/healthz`, `/readyz` and
+`/metrics`; and the scheduler that posts reminders on its own."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+import uuid
 from collections.abc import AsyncIterator
 from functools import partial
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
+from bot.observability import CONTENT_TYPE, Metrics
 from bot.settings import Settings
 from bot.slack.app import (
     ACK_WITHIN,
@@ -29,8 +33,10 @@ from bot.teams.app import Teams, teams_app
 from bot.teams.app import messages as teams_messages
 from bot.teams.delivery import TeamsDeliverer
 from bot.teams.incoming import PLATFORM as TEAMS_PLATFORM
+from handlers.log_context import REQUEST_ID, WORKSPACE, scope
 from scheduler.delivery import Deliverer
 from scheduler.jobs import start_scheduler
+from storage import migrate
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -39,6 +45,7 @@ STORE = web.AppKey("store", Store)
 BOLT = web.AppKey("bolt", AsyncApp)
 TEAMS = web.AppKey("teams", Teams)
 SCHEDULER = web.AppKey("scheduler", AsyncIOScheduler)
+METRICS = web.AppKey("metrics", Metrics)
 
 
 def build_app(
@@ -55,17 +62,19 @@ def build_app(
     `run_scheduler` delivers reminders through Slack and Teams for the server's lifetime; tests
     that drive the scheduler themselves, one tick at a time, leave it off.
     """
-    app = web.Application()
+    app = web.Application(middlewares=[request_id])
     app[STORE] = store
-    app.router.add_get("/healthz", healthz)
-    app[TEAMS] = teams_app(settings, store, clock)
+    _operations(app)
+    app[TEAMS] = teams_app(settings, store, clock, observe=app[METRICS].observe_request)
     app.router.add_post("/api/messages", teams_events)
     if run_scheduler:
         app.cleanup_ctx.append(partial(_scheduler, settings, clock))
     if not settings.has_slack:
         log.info("no Slack credentials: serving Teams and /healthz")
         return app
-    app[BOLT] = slack_app(settings, store, clock=clock, ack_within=ack_within)
+    app[BOLT] = slack_app(
+        settings, store, clock=clock, ack_within=ack_within, observe=app[METRICS].observe_request
+    )
     app.on_startup.append(lambda _app: resume_if_reinstalled(settings, store, clock))
     if settings.has_oauth:
         app.router.add_get("/slack/install", slack_install)
@@ -82,20 +91,56 @@ def serve(settings: Settings, store: Store) -> None:
     web.run_app(build_app(settings, store, run_scheduler=True), port=settings.port)
 
 
+def _operations(app: web.Application) -> None:
+    """What operators and load balancers ask: liveness, readiness and metrics."""
+    app[METRICS] = Metrics(app[STORE].engine)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+
+
+@web.middleware
+async def request_id(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every log line of a request carries its id (the caller's `X-Request-Id`, or a new one) and,
+    once an adapter knows it, its workspace; both end with the request."""
+    given = request.headers.get("X-Request-Id", "")[:64]
+    with scope(REQUEST_ID, given or uuid.uuid4().hex), scope(WORKSPACE, ""):
+        return await handler(request)
+
+
 async def healthz(request: web.Request) -> web.Response:
-    """200 when the database answers, so a load balancer stops sending to a broken replica."""
+    """200 while the process serves HTTP at all; a restart is the cure when it does not."""
+    return web.json_response({"status": "alive"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """200 when the database answers and its schema is the code's, so a load balancer sends
+    nothing to a replica that could not serve it; else 503 with the reason."""
     try:
-        await asyncio.to_thread(request.app[STORE].ping)
-    except Exception:
-        log.exception("health check: the database does not answer")
-        return web.json_response({"database": "unreachable"}, status=503)
-    return web.json_response({"database": "ok"})
+        lag = await asyncio.to_thread(migrate.behind, request.app[STORE].engine)
+    except Exception as error:
+        log.warning("not ready: the database does not answer: %s", type(error).__name__)
+        return web.json_response({"ready": False, "reason": "database unreachable"}, status=503)
+    if lag is not None:
+        return web.json_response(
+            {"ready": False, "reason": f"migrations pending: {lag}"}, status=503
+        )
+    return web.json_response({"ready": True})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus' text format; the outbox depth is read from the database at scrape time."""
+    body = await asyncio.to_thread(request.app[METRICS].exposition)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 
 
 async def slack_events(request: web.Request) -> web.Response:
     """Slash commands, interactivity and events on one URL; Bolt verifies the signature."""
+    started = time.perf_counter()
     bolt_request = await to_bolt_request(request)
-    return await to_aiohttp_response(await request.app[BOLT].async_dispatch(bolt_request))
+    response = await request.app[BOLT].async_dispatch(bolt_request)
+    request.app[METRICS].slack_ack.observe(time.perf_counter() - started)
+    return await to_aiohttp_response(response)
 
 
 async def slack_install(request: web.Request) -> web.Response:
@@ -133,6 +178,8 @@ async def _scheduler(settings: Settings, clock: Clock, app: web.Application) -> 
     }
     if settings.has_slack:
         deliverers[PLATFORM] = slack_deliverer(settings, app[STORE])
-    app[SCHEDULER] = start_scheduler(app[STORE], deliverers, clock)
+    app[SCHEDULER] = start_scheduler(
+        app[STORE], deliverers, clock, observe=app[METRICS].observe_tick
+    )
     yield
     app[SCHEDULER].shutdown(wait=False)

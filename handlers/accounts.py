@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from handlers.access import bound_account, local_today, workspace_id
+from handlers.access import (
+    archived_notice,
+    bound_account,
+    local_today,
+    require_kam_or_admin,
+    workspace_id,
+)
 from handlers.errors import UsageError
 from handlers.i18n import _, ngettext, speaking
-from handlers.model import Fields, Header, Reply, Request, Section, Visibility
+from handlers.model import (
+    Actions,
+    Block,
+    Button,
+    Context,
+    Fields,
+    Header,
+    Reply,
+    Request,
+    Section,
+    Visibility,
+)
 from handlers.parsing import check_length
 from handlers.wording import kind_title, people, relative_day
 from scheduler import planning
-from storage.models import MeetingKind
+from storage.models import Account, MeetingKind
 from storage.store import AlreadyExists, Store
 
 NAME_LIMIT = 80
+UNARCHIVE = "account-unarchive"
 
 
 def account(request: Request, store: Store, args: str) -> Reply:
@@ -22,11 +41,16 @@ def account(request: Request, store: Store, args: str) -> Reply:
     action, _sep, rest = args.partition(" ")
     if action == "create":
         return create_account(request, store, rest.strip())
+    if action == "archive":
+        return archive_account(request, store)
+    if action == "unarchive":
+        return unarchive_account(request, store)
     if action:
         raise UsageError(
             _(
                 "I don't know `account {action}`. Use `/kam account` to see this channel's "
-                "account or `/kam account create Acme Group` to create one."
+                "account, `/kam account create Acme Group` to create one, or "
+                "`/kam account archive` when the customer has left."
             ).format(action=action)
         )
     return show_account(request, store)
@@ -87,8 +111,56 @@ def create_account(request: Request, store: Store, name: str) -> Reply:
         )
 
 
+def archive_account(request: Request, store: Store) -> Reply:
+    """The customer left: stop the reminders, cancel queued ones, keep every record."""
+    _workspace, found = bound_account(request, store, archived_ok=True)
+    require_kam_or_admin(request, found, _("archive it"))
+    if found.archived_at is not None:
+        raise UsageError(archived_notice(found))
+    cancelled = store.archive_account(found.id, request.user, request.received_at)
+    with speaking(found.language):
+        text = ngettext(
+            "*{account}* is archived by {who}: no more reminders ({n} queued one cancelled). "
+            "Its meetings and plan history are kept.",
+            "*{account}* is archived by {who}: no more reminders ({n} queued ones cancelled). "
+            "Its meetings and plan history are kept.",
+            cancelled,
+        ).format(account=found.name, who=f"<@{request.user}>", n=cancelled)
+        undo = _("Archived by mistake? `/kam account unarchive` or the button brings it back.")
+        return Reply(
+            summary=text,
+            blocks=(
+                Section(text),
+                Context(undo),
+                Actions((Button(_("Unarchive"), UNARCHIVE, f"{request.channel}|{found.id}"),)),
+            ),
+            visibility=Visibility.CHANNEL,
+        )
+
+
+def unarchive_account(request: Request, store: Store) -> Reply:
+    """Undo an archive: reminders resume from the next one due; nothing missed is sent late."""
+    _workspace, found = bound_account(request, store, archived_ok=True)
+    require_kam_or_admin(request, found, _("bring it back"))
+    if found.archived_at is None:
+        raise UsageError(_("*{account}* is not archived.").format(account=found.name))
+    store.unarchive_account(found.id)
+    planning.replan(store, found.id, request.received_at)
+    with speaking(found.language):
+        text = _("*{account}* is active again ({who}): reminders resume.").format(
+            account=found.name, who=f"<@{request.user}>"
+        )
+        return Reply(summary=text, blocks=(Section(text),), visibility=Visibility.CHANNEL)
+
+
+def unarchive_button(request: Request, store: Store) -> Reply:
+    """The button under an archive's confirmation; its value is `channel|account id`."""
+    channel = request.action_value.partition("|")[0] or request.channel
+    return unarchive_account(replace(request, channel=channel), store)
+
+
 def show_account(request: Request, store: Store) -> Reply:
-    _workspace, found = bound_account(request, store)
+    _workspace, found = bound_account(request, store, archived_ok=True)
     today = local_today(found, request.received_at)
     last = store.last_held(found.id)
     meetings = tuple((kind_title(kind), _held(last.get(kind.value), today)) for kind in MeetingKind)
@@ -102,12 +174,17 @@ def show_account(request: Request, store: Store) -> Reply:
         ).format(account=found.name, kam=f"<@{found.kam}>", n=size),
         blocks=(
             Header(found.name),
+            *_archived(found),
             Fields(((_("KAM"), people([found.kam])), (_("Time zone"), found.timezone))),
             Section(_("*Account team*") + "\n" + team),
             Section(_("*Last meeting of each kind*")),
             Fields(meetings),
         ),
     )
+
+
+def _archived(account: Account) -> tuple[Block, ...]:
+    return (Section(archived_notice(account)),) if account.archived_at is not None else ()
 
 
 def _held(day: date | None, today: date) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from handlers.accounts import account
+from handlers.accounts import UNARCHIVE, account, unarchive_button
 from handlers.cadence import cadence
 from handlers.criteria import FORM_ID as CLASSIFY_FORM
 from handlers.criteria import classify, show_criteria, submit_classification
@@ -17,6 +18,7 @@ from handlers.home import HOME, home
 from handlers.i18n import _, current, language_of, speaking
 from handlers.kpis import FORM_ID as KPI_FORM
 from handlers.kpis import kpi, submit_kpi
+from handlers.log_context import WORKSPACE, scope
 from handlers.meetings import FORM_ID as MEETING_FORM
 from handlers.meetings import UNDO, log_meeting, meetings, submit_meeting, undo_meeting
 from handlers.model import FieldErrors, Outcome, Reply, Request, Section
@@ -54,6 +56,9 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 CommandHandler = Callable[[Request, Store, str], Outcome]
 RequestHandler = Callable[[Request, Store], Outcome]
+Observer = Callable[[str, str, float, bool], None]
+"""Told of every request: its command's name, the platform, seconds taken, and whether it hit
+the error boundary; how the edges count requests without the core knowing about metrics."""
 
 
 @dataclass(frozen=True)
@@ -117,8 +122,10 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "account",
         account,
-        lambda: _("Show this channel's key account, or create one"),
-        ("account", "account create Acme Group"),
+        lambda: _(
+            "Show this channel's key account, create one, or archive it when the customer left"
+        ),
+        ("account", "account create Acme Group", "account archive", "account unarchive"),
     ),
     Command(
         "team",
@@ -262,15 +269,41 @@ ACTIONS: dict[str, RequestHandler] = {
     CHOOSE: choose_button,
     HOME: home,
     OPPORTUNITY_EDIT: edit_opportunity_button,
+    UNARCHIVE: unarchive_button,
 }
 _BY_NAME = {word: command for command in COMMANDS for word in (command.name, *command.aliases)}
 
 
-def handle(request: Request, store: Store) -> Outcome:
-    """Run a typed command or a submitted form; usage errors become a reply to the caller only."""
+def handle(request: Request, store: Store, observe: Observer | None = None) -> Outcome:
+    """Run a typed command or a submitted form; usage errors become a reply to the caller only,
+    anything else a logged error (named by command, never by what was typed) and an apology."""
     request = _printable(request)
-    with speaking(language_of(request.locale)):
-        return _handle(request, store)
+    started, failed = time.perf_counter(), False
+    with speaking(language_of(request.locale)), scope(WORKSPACE, request.workspace):
+        try:
+            return _handle(request, store)
+        except Exception:
+            failed = True
+            log.exception("request failed: %s %s", request.platform, command_name(request))
+            apology = _(
+                "Sorry, something went wrong on my side and nothing was changed. Please try again."
+            )
+            return Reply(summary=apology, blocks=(Section(apology),))
+        finally:
+            if observe is not None:
+                seconds = time.perf_counter() - started
+                observe(command_name(request), request.platform, seconds, failed)
+
+
+def command_name(request: Request) -> str:
+    """The request's command, form or button as a name from a fixed list, never free text."""
+    if request.form_id:
+        return request.form_id if request.form_id in FORMS else "unknown-form"
+    if request.action:
+        return request.action if request.action in ACTIONS else "unknown-button"
+    word = request.text.strip().partition(" ")[0].lower()
+    command = _BY_NAME.get(word or "help")
+    return command.name if command is not None else "unknown"
 
 
 def _handle(request: Request, store: Store) -> Outcome:
@@ -284,13 +317,6 @@ def _handle(request: Request, store: Store) -> Outcome:
         return FieldErrors(refused.errors)
     except UsageError as refused:
         return Reply(summary=refused.message, blocks=(Section(refused.message),))
-    except Exception:
-        what = request.text or request.form_id or request.action
-        log.exception("request failed: %s %r", request.platform, what)
-        apology = _(
-            "Sorry, something went wrong on my side and nothing was changed. Please try again."
-        )
-        return Reply(summary=apology, blocks=(Section(apology),))
 
 
 def _run(request: Request, store: Store) -> Outcome:

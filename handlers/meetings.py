@@ -132,7 +132,7 @@ def submit_meeting(request: Request, store: Store) -> Reply:
 
 def meetings(request: Request, store: Store, args: str) -> Reply:
     """`meetings [kind] [N]`: the newest N meetings, of one kind or all."""
-    _workspace, account = bound_account(request, store)
+    _workspace, account = bound_account(request, store, archived_ok=True)
     kind, limit = _list_filters(args.split())
     found = store.meetings(account.id, kind.value if kind else None, limit)
     if not found:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +37,10 @@ class TickReport:
     replanned: int
     queued: int
     delivery: DeliveryReport
+    sweep_seconds: float = 0.0
+
+
+TickObserver = Callable[[TickReport], None]
 
 
 async def tick(store: Store, deliverers: Mapping[str, Deliverer], now: datetime) -> TickReport:
@@ -43,18 +48,24 @@ async def tick(store: Store, deliverers: Mapping[str, Deliverer], now: datetime)
     deliver what is queued."""
     now = now.astimezone(UTC)
     replanned = await asyncio.to_thread(planning.replan_due, store, now)
+    started = time.perf_counter()
     queued = await asyncio.to_thread(schedule.sweep, store.engine, now, now - planning.WINDOW)
     queued += await asyncio.to_thread(agreements.queue_expiring, store, now)
     queued += await asyncio.to_thread(criteria.queue_requalifications, store.engine, now)
     queued += await asyncio.to_thread(stale.queue_stale, store, now)
+    swept_in = time.perf_counter() - started
     delivery = await deliver(store, deliverers, now)
-    return TickReport(replanned, queued, delivery)
+    return TickReport(replanned, queued, delivery, swept_in)
 
 
 def start_scheduler(
-    store: Store, deliverers: Mapping[str, Deliverer], clock: Clock = utc_now
+    store: Store,
+    deliverers: Mapping[str, Deliverer],
+    clock: Clock = utc_now,
+    observe: TickObserver | None = None,
 ) -> AsyncIOScheduler:
-    """Run a tick now and every minute on the running event loop, in UTC whatever the host says."""
+    """Run a tick now and every minute on the running event loop, in UTC whatever the host says;
+    `observe` hears of every finished tick (the server's metrics)."""
 
     async def run() -> None:
         try:
@@ -62,6 +73,8 @@ def start_scheduler(
         except Exception:
             log.exception("scheduler tick failed; the next one will retry")
             return
+        if observe is not None:
+            observe(report)
         if report.queued or report.delivery.sent or report.delivery.retried:
             log.info("tick: %s", report)
 

@@ -9,14 +9,19 @@ from sqlalchemy.engine import make_url
 
 
 def make_engine(url: str) -> Engine:
-    """Build the engine; SQLite gets WAL, foreign keys and a busy timeout for concurrent writers."""
+    """Build the engine; SQLite gets WAL, foreign keys and a busy timeout for concurrent writers.
+
+    `hide_parameters` keeps what people wrote (bound values) out of error messages and logs.
+    """
     dialect = make_url(url).get_backend_name()
     if dialect == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

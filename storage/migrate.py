@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -35,3 +38,21 @@ def check(engine: Engine) -> None:
 def revision(engine: Engine, message: str) -> None:
     """Write a new migration from the difference between the models and the database."""
     command.revision(alembic_config(engine), message=message, autogenerate=True)
+
+
+def behind(engine: Engine) -> str | None:
+    """Why the database's schema is not the code's (a migration not yet applied), or None."""
+    heads = _code_heads()
+    with engine.connect() as connection:
+        applied = set(MigrationContext.configure(connection).get_current_heads())
+    if applied == heads:
+        return None
+    return f"database at {sorted(applied) or 'no revision'}, code expects {sorted(heads)}"
+
+
+@functools.cache
+def _code_heads() -> frozenset[str]:
+    """Read once: the migrations do not change while the process runs, and probes come often."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return frozenset(ScriptDirectory.from_config(config).get_heads())

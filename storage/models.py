@@ -93,6 +93,9 @@ class Account(Base):
     country: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     paused_reason: Mapped[str | None] = mapped_column(Text)
+    archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """Set when the customer left: no reminders, nothing new recorded, history kept."""
+    archived_by: Mapped[str | None] = mapped_column(String(64))
 
     channels: Mapped[list[ChannelBinding]] = relationship(
         back_populates="account", cascade="all, delete-orphan"

@@ -322,6 +322,7 @@ def _queue_statement(engine: Engine, now: datetime, oldest: datetime) -> Executa
         .where(
             ranked.c.newest_first == 1,
             Account.paused_reason.is_(None),
+            Account.archived_at.is_(None),
             Workspace.paused_reason.is_(None),
         )
         .cte("due", nesting=True)

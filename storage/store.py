@@ -23,6 +23,7 @@ from storage.models import (
     ChannelBinding,
     Meeting,
     MeetingAttendee,
+    OutboxMessage,
     PlanRevision,
     TeamMember,
     Workspace,
@@ -375,6 +376,32 @@ class Store:
         self._accounts.clear()
         with self._writing() as session:
             session.execute(update(Account).where(Account.id == account_id).values(**changes))
+
+    def archive_account(self, account_id: int, by: str, at: datetime) -> int:
+        """Archive an account and cancel what the outbox still holds for it (to its channels and
+        its KAM); returns how many messages were cancelled. Its history stays."""
+        self._accounts.clear()
+        with self._writing() as session:
+            session.execute(
+                update(Account)
+                .where(Account.id == account_id)
+                .values(archived_at=at, archived_by=by)
+            )
+            cancelled = session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.account_id == account_id, OutboxMessage.state == "pending")
+                .values(state="cancelled", last_error="account archived")
+            )
+            return int(cancelled.rowcount)  # type: ignore[attr-defined]
+
+    def unarchive_account(self, account_id: int) -> None:
+        self._accounts.clear()
+        with self._writing() as session:
+            session.execute(
+                update(Account)
+                .where(Account.id == account_id)
+                .values(archived_at=None, archived_by=None)
+            )
 
     def set_budget_month(self, workspace_id: int, month: int) -> list[int]:
         """Set the workspace's budget month; returns its account ids, whose plans must move."""

@@ -279,6 +279,12 @@ def test_every_reply_form_and_error_is_translated(store: Store) -> None:
         swede.check("opportunity button", outcome)
     stale = Claimed(9, "test", "T1", None, CHANNEL, False, STALE_TOPIC, "", None, 0, "1", 1, False)
     swede.check("stale", delivery.render(store, [stale], NOW + timedelta(days=40)))
+    swede.say("account archive", user="alice")
+    archived = swede.say("account archive")
+    for line in ("account archive", "account", "meetings", "plan"):
+        swede.say(line)
+    for outcome in _buttons(swede, archived):
+        swede.check("button", outcome)
     assert [(what, words) for what, words in swede.seen if words] == []
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine
 
 from bot.server import SCHEDULER, build_app
 from bot.settings import Settings
@@ -24,19 +24,6 @@ class HeldStore(Store):
     def account_for_channel(self, workspace_id: int, channel: str) -> Account | None:
         self.go.wait(timeout=10)
         return super().account_for_channel(workspace_id, channel)
-
-
-async def test_health_is_ok_while_the_database_answers(slack: Slack) -> None:
-    response = await slack.client.get("/healthz")
-    assert response.status == 200
-
-
-async def test_health_fails_when_the_database_does_not_answer(
-    aiohttp_client: ClientFactory,
-) -> None:
-    gone = Store(create_engine("sqlite:////nonexistent/folder/kam.sqlite3"))
-    client = await aiohttp_client(build_app(Settings(_env_file=None, slack_bot_token=""), gone))
-    assert (await client.get("/healthz")).status == 503
 
 
 async def test_without_slack_credentials_only_health_is_served(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -19,6 +20,8 @@ from bot.slack.installations import EncryptedInstallationStore, StateStore
 from bot.slack.lifecycle import Lifecycle
 from bot.slack.listeners import Clock, Listeners
 from bot.slack.replays import ReplayGuard
+from handlers.commands import Observer
+from handlers.log_context import WORKSPACE
 from storage.secrets import required
 from storage.store import Store
 
@@ -35,7 +38,12 @@ def utc_now() -> datetime:
 
 
 def slack_app(
-    settings: Settings, store: Store, *, clock: Clock = utc_now, ack_within: float = ACK_WITHIN
+    settings: Settings,
+    store: Store,
+    *,
+    clock: Clock = utc_now,
+    ack_within: float = ACK_WITHIN,
+    observe: Observer | None = None,
 ) -> AsyncApp:
     """Requests are verified with the signing secret; every Web API call goes to SLACK_API_URL,
     with SLACK_BOT_TOKEN or, installed through OAuth, the token of the request's workspace."""
@@ -73,7 +81,8 @@ def slack_app(
         oauth_settings=oauth,
     )
     app.use(ReplayGuard(store.engine, clock))
-    listeners = Listeners(store, clock, ack_within)
+    app.use(_log_workspace)
+    listeners = Listeners(store, clock, ack_within, observe=observe)
     app.command("/kam")(listeners.command)
     app.view(ANY_FORM)(listeners.submission)
     app.action(ANY_BUTTON)(listeners.action)
@@ -113,3 +122,12 @@ async def _failed(args: AsyncFailureArgs) -> BoltResponse:
     """Slack's own failure page; the reason goes to the log, where an operator looks."""
     args.settings.logger.warning("a Slack install failed: %s", args.reason)
     return await args.default.failure(args)
+
+
+async def _log_workspace(
+    context: AsyncBoltContext, next: Callable[[], Awaitable[BoltResponse]]
+) -> None:
+    """Every log line of the request names its workspace, also in the listener Bolt starts
+    after the middleware returned (so it is set, not scoped; the server's middleware resets it)."""
+    WORKSPACE.set(context.team_id or context.enterprise_id or "")
+    await next()

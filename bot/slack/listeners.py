@@ -20,7 +20,7 @@ from bot.slack.incoming import action_request, home_request, slash_request, subm
 from bot.slack.locales import Locales
 from bot.slack.messages import home_view, message, response_type
 from bot.slack.modals import modal
-from handlers.commands import handle
+from handlers.commands import Observer, handle
 from handlers.i18n import _, language_of, speaking
 from handlers.model import FieldErrors, Form, Outcome, Reply, Request, Section, Visibility
 from storage.store import Store
@@ -39,6 +39,7 @@ class Listeners:
     ack_within: float
     locales: Locales = field(default_factory=Locales)
     shared: SharedChannels = field(default_factory=SharedChannels)
+    observe: Observer | None = None
 
     async def command(self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         """`/kam …`: a reply rides on the ack; a form opens from the trigger_id."""
@@ -120,7 +121,7 @@ class Listeners:
 
     def _start(self, request: Request) -> asyncio.Task[Outcome]:
         """The handler's thread runs to the end even when the ack has to go first."""
-        return asyncio.ensure_future(asyncio.to_thread(handle, request, self.store))
+        return asyncio.ensure_future(asyncio.to_thread(handle, request, self.store, self.observe))
 
 
 async def _within(work: asyncio.Task[Outcome], seconds: float) -> Outcome | None:

@@ -35,7 +35,7 @@ from bot.teams.outgoing import (
     refilled,
     reply_activity,
 )
-from handlers.commands import handle
+from handlers.commands import Observer, handle
 from handlers.model import FieldErrors, Form, Outcome, Request
 from storage import conversations
 from storage.store import Store
@@ -53,6 +53,7 @@ class KamBot:
     store: Store
     clock: Clock
     forms: OpenForms = field(default_factory=OpenForms)
+    observe: Observer | None = None
     _remembered: set[tuple[str, str]] = field(default_factory=set)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
@@ -69,7 +70,7 @@ class KamBot:
         request = incoming.message_request(activity, self.clock(), people)
         if not (request.text or request.form_id or request.action or activity.text):
             return  # an empty card submission that is not ours
-        outcome = await asyncio.to_thread(handle, request, self.store)
+        outcome = await asyncio.to_thread(handle, request, self.store, self.observe)
         await turn_context.send_activity(self._activity(request, outcome))
 
     def _activity(self, request: Request, outcome: Outcome) -> Activity:
@@ -146,11 +147,13 @@ class Teams:
     app_id: str
 
 
-def teams_app(settings: Settings, store: Store, clock: Clock) -> Teams:
+def teams_app(
+    settings: Settings, store: Store, clock: Clock, observe: Observer | None = None
+) -> Teams:
     """botbuilder's CloudAdapter; an empty MicrosoftAppId is the emulator's mode, without auth."""
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_configuration(settings)))
     adapter.on_turn_error = _on_turn_error
-    return Teams(adapter, KamBot(store, clock), settings.microsoftappid)
+    return Teams(adapter, KamBot(store, clock, observe=observe), settings.microsoftappid)
 
 
 def _configuration(settings: Settings) -> SimpleNamespace:
