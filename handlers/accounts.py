@@ -9,6 +9,7 @@ from handlers.errors import UsageError
 from handlers.i18n import _, ngettext, speaking
 from handlers.model import Fields, Header, Reply, Request, Section, Visibility
 from handlers.parsing import check_length
+from handlers.permissions import Action, require
 from handlers.wording import kind_title, people, relative_day
 from scheduler import planning
 from storage.models import MeetingKind
@@ -89,6 +90,7 @@ def create_account(request: Request, store: Store, name: str) -> Reply:
 
 def show_account(request: Request, store: Store) -> Reply:
     _workspace, found = bound_account(request, store)
+    require(request, found, Action.VIEW)
     today = local_today(found, request.received_at)
     last = store.last_held(found.id)
     meetings = tuple((kind_title(kind), _held(last.get(kind.value), today)) for kind in MeetingKind)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from handlers.access import bound_account, local_today, require_member
+from handlers.access import bound_account, local_today
 from handlers.errors import UsageError
 from handlers.i18n import _, speaking
 from handlers.model import Reply, Request, Section, Visibility
 from handlers.parsing import check_length
+from handlers.permissions import Action, require
 from handlers.wording import relative_day
 from scheduler import planning
 from storage.store import Store
@@ -31,6 +32,7 @@ def plan(request: Request, store: Store, args: str) -> Reply:
 
 def show_plan(request: Request, store: Store) -> Reply:
     _workspace, account = bound_account(request, store)
+    require(request, account, Action.VIEW)
     facts = store.planning_facts(account.id)
     assert facts is not None
     today = local_today(account, request.received_at)
@@ -62,7 +64,7 @@ def show_plan(request: Request, store: Store) -> Reply:
 
 def record_revision(request: Request, store: Store, note: str) -> Reply:
     _workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("record plan revisions"))
+    require(request, account, Action.EDIT_PLAN)
     check_length(_("A revision note"), note, NOTE_LIMIT)
     store.record_revision(account.id, request.user, request.received_at, note)
     planning.replan(store, account.id, request.received_at, [planning.PLAN])

@@ -64,6 +64,8 @@ class FakeSlack:
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     locales: dict[str, str] = field(default_factory=dict)
     """Each user's locale as `users.info` tells it; en-US when not set."""
+    admins: set[str] = field(default_factory=set)
+    """The workspace's admins, whom `users.info` marks `is_admin`."""
     _failures: dict[str, deque[Failure]] = field(default_factory=dict)
     _random: dict[str, RandomFailures] = field(default_factory=dict)
     _timestamps: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
@@ -183,6 +185,8 @@ class FakeSlack:
     def _user(self, body: dict[str, Any]) -> dict[str, Any]:
         """A user, with a locale only for those who ask for it, as Slack does."""
         user: dict[str, Any] = {"id": str(body.get("user") or "")}
+        admin = user["id"] in self.admins
+        user |= {"is_admin": admin, "is_owner": False, "is_primary_owner": False}
         if str(body.get("include_locale")).lower() in ("1", "true"):
             user["locale"] = self.locales.get(user["id"], "en-US")
         return {"ok": True, "user": user}

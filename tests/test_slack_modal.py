@@ -16,7 +16,7 @@ async def acme(slack: Slack) -> None:
 async def test_log_meeting_alone_opens_the_form_from_the_trigger(slack: Slack) -> None:
     await acme(slack)
     assert await slack.slash("/kam log-meeting", user=BOB) == {}
-    opened = slack.fake.delivered("views.open")[-1]
+    opened = (await slack.fake.wait_for("views.open"))[-1]
     form = opened["view"]
     assert opened["trigger_id"].startswith("trigger-")
     assert (form["title"]["text"], form["submit"]["text"]) == ("Log a meeting", "Log meeting")

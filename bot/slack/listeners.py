@@ -15,9 +15,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.clients import webhook_client
 from bot.slack.incoming import action_request, slash_request, submission_request
-from bot.slack.locales import Locales
 from bot.slack.messages import message, response_type
 from bot.slack.modals import modal
+from bot.slack.users import Users
 from handlers.commands import handle
 from handlers.i18n import _, language_of, speaking
 from handlers.model import FieldErrors, Form, Outcome, Reply, Request, Section, Visibility
@@ -35,7 +35,7 @@ class Listeners:
     store: Store
     clock: Clock
     ack_within: float
-    locales: Locales = field(default_factory=Locales)
+    users: Users = field(default_factory=Users)
 
     async def command(self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         """`/kam …`: a reply rides on the ack; a form opens from the trigger_id."""
@@ -92,9 +92,10 @@ class Listeners:
             await _respond(body["response_url"], reply, replace_original=False)
 
     async def _in_their_language(self, request: Request, client: AsyncWebClient) -> Request:
-        """The request with the person's Slack locale, which picks the language of replies."""
-        locale = await self.locales.of(client, request.workspace, request.user)
-        return replace(request, locale=locale)
+        """The request with the person's Slack locale, which picks the language of replies,
+        and whether they administer the workspace."""
+        person = await self.users.of(client, request.workspace, request.user)
+        return replace(request, locale=person.locale, workspace_admin=person.admin)
 
     def _start(self, request: Request) -> asyncio.Task[Outcome]:
         """The handler's thread runs to the end even when the ack has to go first."""
@@ -142,5 +143,9 @@ async def _post(client: AsyncWebClient, channel: str, user: str, reply: Reply) -
     """A channel reply goes to the channel, a personal one to the caller only."""
     if reply.visibility is Visibility.CHANNEL or not channel:
         await client.chat_postMessage(channel=channel or user, **message(reply))
-    else:
+        return
+    try:
         await client.chat_postEphemeral(channel=channel, user=user, **message(reply))
+    except SlackApiError as refused:
+        log.warning("ephemeral refused in %s: %s", channel, refused.response.get("error"))
+        await client.chat_postMessage(channel=user, **message(reply))
