@@ -164,6 +164,15 @@ async def test_a_slack_admin_steps_in_for_the_kam(slack: Slack) -> None:
     assert "Only the Acme Group account team can log meetings" in refused
 
 
+async def test_a_slack_connect_guest_who_is_admin_at_home_is_no_admin_here(slack: Slack) -> None:
+    await slack.slash("/kam account create Acme Group", user=ALICE)
+    slack.fake.admins.add(CAROL)
+    slack.fake.home_teams[CAROL] = "T0GUEST"
+    refused = seen(await slack.slash("/kam team add @bob sales", user=CAROL))
+    assert "Only the KAM of Acme Group, <@U0ALICE>, or a workspace admin" in refused
+    assert "<@U0BOB>" not in seen(await slack.slash("/kam team", user=ALICE))
+
+
 async def test_an_org_wide_install_is_one_workspace_across_its_teams(slack: Slack) -> None:
     org = {"enterprise_id": "E0ORG", "is_enterprise_install": "true"}
     await slash_as(slack, "/kam account create Acme Group", TEAM, CHANNEL, ALICE, **org)

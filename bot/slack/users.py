@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -19,6 +20,7 @@ ASK_AGAIN_AFTER = 300.0
 KEEP_FOR = 600.0
 """A person's admin rights can be taken away: ask again after ten minutes."""
 ADMIN_FLAGS = ("is_admin", "is_owner", "is_primary_owner")
+GRID_ADMIN_FLAGS = ("is_admin", "is_owner")
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,16 @@ class Users:
             self.known[key] = (UNKNOWN, time.monotonic() + ASK_AGAIN_AFTER)
             return UNKNOWN
         found = answer.get("user") or {}
-        person = Person(
-            locale=str(found.get("locale") or FALLBACK),
-            admin=any(found.get(flag) is True for flag in ADMIN_FLAGS),
-        )
+        person = Person(str(found.get("locale") or FALLBACK), _administers(found, workspace))
         self.known[key] = (person, time.monotonic() + KEEP_FOR)
         return person
+
+
+def _administers(user: dict[str, Any], workspace: str) -> bool:
+    """Admin of this workspace (or of the enterprise, for an org-wide install); a Slack Connect
+    guest who administers their own company's workspace is no admin here."""
+    if user.get("team_id") == workspace:
+        return any(user.get(flag) is True for flag in ADMIN_FLAGS)
+    grid = user.get("enterprise_user") or {}
+    in_org = grid.get("enterprise_id") == workspace
+    return in_org and any(grid.get(flag) is True for flag in GRID_ADMIN_FLAGS)
