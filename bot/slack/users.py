@@ -37,7 +37,7 @@ UNKNOWN = Person(FALLBACK, admin=False)
 
 @dataclass
 class Users:
-    """`users.info` with `include_locale`, asked once per person and process every while."""
+    """`users.info` with `include_locale`, asked at most every ten minutes per person."""
 
     known: dict[tuple[str, str], tuple[Person, float]] = field(default_factory=dict)
 
