@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
+from bot.slack import users
 from storage.models import Meeting
 from storage.store import Store
 from tests.conftest import NOW
@@ -75,8 +78,10 @@ async def test_a_replayed_form_naming_another_workspace_channel_changes_nothing(
     form = await slack.opened_form()
     state = json.loads(form["private_metadata"])
     altered = {**form, "private_metadata": json.dumps({**state, "channel": OTHER_CHANNEL})}
+    slack.fake.fail_next("chat.postEphemeral", error="channel_not_found")
     await slack.submit(altered, user=ALICE, kind="internal", notes="Planted in Beta")
-    [told] = await slack.fake.wait_for("chat.postEphemeral")
+    [told] = await slack.fake.wait_for("chat.postMessage")
+    assert told["channel"] == ALICE
     assert "That button or form is for no key account here; nothing was changed." in told["text"]
     assert [m.notes for m in meetings_of(store, OTHER_TEAM, OTHER_CHANNEL)] == ["Beta secret"]
     assert len(meetings_of(store, TEAM, CHANNEL)) == 1
@@ -162,6 +167,18 @@ async def test_a_slack_admin_steps_in_for_the_kam(slack: Slack) -> None:
     assert "rhythm of Acme Group now every 2 months" in changed
     refused = seen(await slack.slash("/kam log-meeting tactical today Notes", user=BOB))
     assert "Only the Acme Group account team can log meetings" in refused
+
+
+async def test_admin_rights_taken_away_in_slack_end_when_the_lookup_expires(
+    slack: Slack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(users, "KEEP_FOR", 0.0)
+    await slack.slash("/kam account create Acme Group", user=ALICE)
+    slack.fake.admins.add(BOB)
+    assert "rhythm" in seen(await slack.slash("/kam cadence off internal", user=BOB))
+    slack.fake.admins.clear()
+    refused = seen(await slack.slash("/kam cadence on internal", user=BOB))
+    assert "Only the KAM of Acme Group, <@U0ALICE>, or a workspace admin" in refused
 
 
 async def test_a_slack_connect_guest_who_is_admin_at_home_is_no_admin_here(slack: Slack) -> None:
