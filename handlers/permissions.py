@@ -86,7 +86,8 @@ def allowed(request: Request, account: Account, action: Action) -> bool:
 def require(request: Request, account: Account, action: Action, *, author: str = "") -> None:
     """Refuse unless the table allows it; the refusal says who can.
 
-    `author`, who added the thing acted on (a meeting's logger), may also remove it.
+    `author`, who added the thing acted on (a meeting's logger), may also remove it; the
+    refusal then names them beside the KAM and admins, so use it with `STEWARDS` actions.
     """
     if author and request.user == author:
         return
