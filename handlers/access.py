@@ -50,42 +50,27 @@ def archived_notice(account: Account) -> str:
     )
 
 
-def require_kam_or_admin(request: Request, account: Account, action: str) -> None:
-    """The KAM or a workspace admin; `action` is already translated, e.g. `_("archive it")`."""
-    if request.user != account.kam and not request.workspace_admin:
-        raise UsageError(
-            _("Only the KAM of {account}, {kam}, or a workspace admin can {action}.").format(
-                account=account.name, kam=f"<@{account.kam}>", action=action
-            )
-        )
-
-
 def is_member(account: Account, user: str) -> bool:
     return any(member.user_id == user for member in account.members)
 
 
-def require_member(account: Account, user: str, action: str) -> None:
-    """Only the account team may act on the account; others are told whom to ask.
+def named_account(request: Request, store: Store, channel: str) -> tuple[int, Account]:
+    """The account a button's value or a form's hidden state names by its channel.
 
-    `action` is already translated, a verb phrase such as `_("log meetings")`.
+    Both come back from the platform, so they are checked like typed input: the channel must be
+    bound in the caller's workspace, and a button is clicked in its account's channel or in a
+    direct message, never in another account's channel. Anything else changes nothing.
     """
-    if not is_member(account, user):
+    workspace = workspace_id(request, store)
+    account = store.account_for_channel(workspace, channel)
+    here = store.account_for_channel(workspace, request.channel)
+    if account is None:
+        raise UsageError(_("That button or form is for no key account here; nothing was changed."))
+    if here is not None and here.id != account.id:
         raise UsageError(
-            _(
-                "Only the {account} account team can {action}. "
-                "Ask the KAM, {kam}, to add you with `/kam team add @you <role>`."
-            ).format(account=account.name, action=action, kam=f"<@{account.kam}>")
+            _("That button belongs to another account's message; nothing was changed.")
         )
-
-
-def require_kam(account: Account, user: str, action: str) -> None:
-    """Only the KAM may; `action` is already translated, e.g. `_("change the account team")`."""
-    if user != account.kam:
-        raise UsageError(
-            _("Only the KAM of {account}, {kam}, can {action}.").format(
-                account=account.name, kam=f"<@{account.kam}>", action=action
-            )
-        )
+    return workspace, account
 
 
 def local_today(account: Account, now: datetime) -> date:

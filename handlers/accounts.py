@@ -9,7 +9,6 @@ from handlers.access import (
     archived_notice,
     bound_account,
     local_today,
-    require_kam_or_admin,
     workspace_id,
 )
 from handlers.errors import UsageError
@@ -27,6 +26,7 @@ from handlers.model import (
     Visibility,
 )
 from handlers.parsing import check_length
+from handlers.permissions import Action, require
 from handlers.wording import kind_title, people, relative_day
 from scheduler import planning
 from storage.models import Account, MeetingKind
@@ -114,7 +114,7 @@ def create_account(request: Request, store: Store, name: str) -> Reply:
 def archive_account(request: Request, store: Store) -> Reply:
     """The customer left: stop the reminders, cancel queued ones, keep every record."""
     _workspace, found = bound_account(request, store, archived_ok=True)
-    require_kam_or_admin(request, found, _("archive it"))
+    require(request, found, Action.ARCHIVE)
     if found.archived_at is not None:
         raise UsageError(archived_notice(found))
     cancelled = store.archive_account(found.id, request.user, request.received_at)
@@ -141,7 +141,7 @@ def archive_account(request: Request, store: Store) -> Reply:
 def unarchive_account(request: Request, store: Store) -> Reply:
     """Undo an archive: reminders resume from the next one due; nothing missed is sent late."""
     _workspace, found = bound_account(request, store, archived_ok=True)
-    require_kam_or_admin(request, found, _("bring it back"))
+    require(request, found, Action.ARCHIVE)
     if found.archived_at is None:
         raise UsageError(_("*{account}* is not archived.").format(account=found.name))
     store.unarchive_account(found.id)
@@ -161,6 +161,7 @@ def unarchive_button(request: Request, store: Store) -> Reply:
 
 def show_account(request: Request, store: Store) -> Reply:
     _workspace, found = bound_account(request, store, archived_ok=True)
+    require(request, found, Action.VIEW)
     today = local_today(found, request.received_at)
     last = store.last_held(found.id)
     meetings = tuple((kind_title(kind), _held(last.get(kind.value), today)) for kind in MeetingKind)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from handlers.access import bound_account, require_kam
+from handlers.access import bound_account
 from handlers.errors import UsageError
 from handlers.i18n import _, ngettext, speaking
 from handlers.model import Block, Context, Header, Reply, Request, Section, Visibility
 from handlers.parsing import kinds_list, meeting_kind
+from handlers.permissions import Action, require
 from handlers.settings import month_name
 from handlers.wording import kind_name, kind_title
 from scheduler import planning
@@ -54,6 +55,7 @@ def cadence(request: Request, store: Store, args: str) -> Reply:
 
 def show_cadence(request: Request, store: Store) -> Reply:
     _workspace, account = bound_account(request, store)
+    require(request, account, Action.VIEW)
     facts = store.planning_facts(account.id)
     assert facts is not None
     today = planning.calendar_of(facts).local_date(request.received_at)
@@ -116,7 +118,7 @@ def interval(rhythm: Cadence) -> str:
 
 def set_cadence(request: Request, store: Store, args: str) -> Reply:
     _workspace, account = bound_account(request, store)
-    require_kam(account, request.user, _("change the meeting rhythm"))
+    require(request, account, Action.SET_CADENCE)
     match = EVERY.match(" ".join(args.split()))
     kind = meeting_kind(match["kind"]) if match else None
     if match is None or kind is None:
@@ -145,7 +147,7 @@ def set_cadence(request: Request, store: Store, args: str) -> Reply:
 
 def switch_cadence(request: Request, store: Store, args: str, *, on: bool) -> Reply:
     _workspace, account = bound_account(request, store)
-    require_kam(account, request.user, _("change the meeting rhythm"))
+    require(request, account, Action.SET_CADENCE)
     kind = meeting_kind(args)
     if kind is None:
         word = "on" if on else "off"
@@ -181,7 +183,7 @@ def _changed(
 
 def resume_reminders(request: Request, store: Store) -> Reply:
     _workspace, account = bound_account(request, store)
-    require_kam(account, request.user, _("resume reminders"))
+    require(request, account, Action.SET_CADENCE)
     if not account.paused_reason:
         raise UsageError(_("Reminders for {account} aren't paused.").format(account=account.name))
     store.update_account(account.id, paused_reason=None)

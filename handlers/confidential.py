@@ -8,8 +8,8 @@ Only account team members see them at all. Every family that shows such facts as
 
 from __future__ import annotations
 
-from handlers.access import is_member
 from handlers.model import Request, Visibility
+from handlers.permissions import Action, allowed
 from storage.models import Account
 
 
@@ -20,7 +20,7 @@ def in_the_open(request: Request) -> bool:
 
 def may_see(request: Request, account: Account) -> bool:
     """Whether the caller may read the account's confidential facts at all."""
-    return is_member(account, request.user)
+    return allowed(request, account, Action.SEE_CONFIDENTIAL)
 
 
 def shared_visibility(request: Request) -> Visibility:

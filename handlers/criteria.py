@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from handlers.access import bound_account, require_member, workspace_id
+from handlers.access import bound_account, workspace_id
 from handlers.amounts import amount, read_amount
 from handlers.confidential import shared_visibility
 from handlers.errors import InvalidForm, UsageError
@@ -24,6 +24,7 @@ from handlers.model import (
     TextField,
     Visibility,
 )
+from handlers.permissions import Action, require
 from storage import criteria
 from storage.criteria import Rule
 from storage.models import Account, Classification
@@ -110,7 +111,7 @@ def set_criterion(request: Request, store: Store, words: list[str]) -> Reply:
 def classify(request: Request, store: Store, args: str) -> Form:
     """Ask for the account's evidence, preset with the last classification's."""
     _workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("classify the account"))
+    require(request, account, Action.EDIT_PLAN)
     if args:
         raise UsageError(_("Type `/kam classify` alone; it opens a form for the evidence."))
     last = criteria.latest(store.engine, account.id)
@@ -137,7 +138,7 @@ def classify(request: Request, store: Store, args: str) -> Form:
 def submit_classification(request: Request, store: Store) -> Reply:
     """Score the evidence against the workspace's criteria and store it with date and author."""
     workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("classify the account"))
+    require(request, account, Action.EDIT_PLAN)
     evidence, errors = {}, {}
     for key in criteria.DEFAULTS:
         value = read_amount(str(request.values.get(key) or ""))

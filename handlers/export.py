@@ -16,6 +16,7 @@ from handlers.access import bound_account, local_today
 from handlers.errors import UsageError
 from handlers.i18n import _
 from handlers.model import Reply, Request, Section, Upload
+from handlers.permissions import Action, require
 from handlers.plan_revisions import revision_lines
 from handlers.plan_sections import SECTIONS, Part, entries, part_title
 from handlers.wording import kind_title
@@ -76,6 +77,7 @@ def export(request: Request, store: Store, args: str) -> Reply:
     if args:
         raise UsageError(_("`/kam export` takes nothing more; it exports the whole account."))
     _workspace, account = bound_account(request, store)
+    require(request, account, Action.EXPORT)
     everything = confidential.may_see(request, account)
     slug = re.sub(r"[^a-z0-9]+", "-", account.name.lower()).strip("-") or "account"
     plan_file = Upload(

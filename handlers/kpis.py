@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from handlers.access import bound_account, require_member
+from handlers.access import bound_account
 from handlers.charts import trend_png
 from handlers.errors import InvalidForm, UsageError
 from handlers.figures import (
@@ -21,6 +21,7 @@ from handlers.figures import (
 )
 from handlers.i18n import _, speaking
 from handlers.model import Form, Outcome, Reply, Request, Section, TextField, Upload, Visibility
+from handlers.permissions import Action, require
 from storage import kpis
 from storage.kpis import NewKpi, Previous
 from storage.models import Account, KpiValue
@@ -80,7 +81,7 @@ def metric_title(metric: str) -> str:
 
 def set_kpi(request: Request, store: Store, args: str) -> Outcome:
     _workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("set KPIs"))
+    require(request, account, Action.EDIT_PLAN)
     words = args.split()
     at = next((n for n, word in enumerate(words) if looks_like_period(word)), None)
     if at is None:
@@ -132,7 +133,7 @@ def kpi_form(request: Request, metric: str = "", period: str = "") -> Form:
 def submit_kpi(request: Request, store: Store) -> Reply:
     """The form's values, each refused at its field when it cannot be read."""
     _workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("set KPIs"))
+    require(request, account, Action.EDIT_PLAN)
     values = {name: str(request.values.get(name) or "").strip() for name in _FORM_FIELDS}
     readers: dict[str, Callable[[str], object]] = {
         "metric": _metric,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import replace
 from datetime import date
 
-from handlers.access import bound_account, local_today, require_member
+from handlers.access import bound_account, local_today, named_account
 from handlers.errors import InvalidForm, UsageError
 from handlers.i18n import _, ngettext, speaking
 from handlers.model import (
@@ -37,6 +36,7 @@ from handlers.parsing import (
     read_date,
     take_date,
 )
+from handlers.permissions import Action, require
 from handlers.wording import (
     excerpt,
     kind_meeting,
@@ -48,7 +48,7 @@ from handlers.wording import (
 )
 from scheduler import planning
 from storage.models import Account, Meeting, MeetingKind
-from storage.store import NewActionItem, NewMeeting, Store
+from storage.store import AlreadyExists, NewActionItem, NewMeeting, Store
 
 FORM_ID = "log-meeting"
 UNDO = "meeting-undo"
@@ -63,7 +63,7 @@ OWNER = re.compile(r"<@[A-Za-z0-9._-]{1,60}>|@[\w.-]{1,60}")
 def log_meeting(request: Request, store: Store, args: str) -> Outcome:
     """Log inline when there are notes; otherwise open the form with what was given preset."""
     workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("log meetings"))
+    require(request, account, Action.LOG_MEETING)
     today = local_today(account, request.received_at)
     words = args.split()
     if not words:
@@ -121,8 +121,8 @@ def meeting_form(request: Request, kind: MeetingKind | None, held_on: date) -> F
 
 def submit_meeting(request: Request, store: Store) -> Reply:
     """Log a meeting from the form, or report every problem at its field."""
-    workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("log meetings"))
+    workspace, account = named_account(request, store, request.channel)
+    require(request, account, Action.LOG_MEETING)
     today = local_today(account, request.received_at)
     meeting, errors = _meeting_from_form(request, today)
     if errors or meeting is None:
@@ -133,6 +133,7 @@ def submit_meeting(request: Request, store: Store) -> Reply:
 def meetings(request: Request, store: Store, args: str) -> Reply:
     """`meetings [kind] [N]`: the newest N meetings, of one kind or all."""
     _workspace, account = bound_account(request, store, archived_ok=True)
+    require(request, account, Action.VIEW)
     kind, limit = _list_filters(args.split())
     found = store.meetings(account.id, kind.value if kind else None, limit)
     if not found:
@@ -255,7 +256,15 @@ def _action_items(text: str, today: date) -> tuple[tuple[NewActionItem, ...], st
 def _store_and_confirm(
     request: Request, store: Store, workspace: int, account: Account, new: NewMeeting
 ) -> Reply:
-    logged = store.log_meeting(workspace, account.id, new)
+    try:
+        logged = store.log_meeting(workspace, account.id, new)
+    except AlreadyExists:
+        raise UsageError(
+            _(
+                "That form was already used elsewhere; nothing was changed. "
+                "Open a new one with `/kam log-meeting`."
+            )
+        ) from None
     meeting = logged.meeting
     if not logged.created:
         text = _("This {kind} meeting of {date} is already logged.").format(
@@ -300,20 +309,19 @@ def _confirmation(
 
 
 def undo_meeting(request: Request, store: Store) -> Reply:
-    """Remove a meeting logged by mistake: its logger or the KAM may, from its confirmation."""
+    """Remove a meeting logged by mistake, from its confirmation; see `Action.DELETE`."""
     channel, _sep, meeting_id = request.action_value.partition("|")
-    _workspace, account = bound_account(replace(request, channel=channel), store)
+    _workspace, account = named_account(request, store, channel)
     if not meeting_id.isdigit():
         raise UsageError(_("That button is out of date; nothing was changed."))
     meeting = store.meeting(account.id, int(meeting_id))
     if meeting is None:
-        raise UsageError(_("That meeting is already removed."))
-    if request.user not in (meeting.logged_by, account.kam):
         raise UsageError(
-            _("Only {logger}, who logged it, or the KAM {kam} can remove this meeting.").format(
-                logger=f"<@{meeting.logged_by}>", kam=f"<@{account.kam}>"
+            _("That meeting is no longer in {account}'s record; nothing was changed.").format(
+                account=account.name
             )
         )
+    require(request, account, Action.DELETE, author=meeting.logged_by)
     store.remove_meeting(meeting, request.received_at)
     with speaking(account.language):
         text = _(

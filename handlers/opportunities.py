@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers.access import bound_account, local_today, require_member
+from handlers.access import bound_account, local_today
 from handlers.errors import InvalidForm, UsageError
 from handlers.figures import amount_help, figure, read_amount
 from handlers.i18n import _, ngettext, speaking
@@ -35,6 +35,7 @@ from handlers.model import (
     Visibility,
 )
 from handlers.parsing import check_length, date_help, mentioned_users, read_date
+from handlers.permissions import Action, require
 from scheduler.stale import account_stale_at
 from storage import opportunities
 from storage.models import Account, Opportunity
@@ -146,7 +147,7 @@ def _step_with_owner(row: Opportunity) -> str:
 def add_opportunity(request: Request, store: Store, args: str) -> Outcome:
     """Add from the words typed; the form opens (with what was typed) when some are missing."""
     _workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("add opportunities"))
+    require(request, account, Action.EDIT_PLAN)
     today = local_today(account, request.received_at)
     typed = _typed(args)
     name = typed.pop("name", "")
@@ -292,7 +293,7 @@ def opportunity_form(
 
 def update_form(request: Request, store: Store, key: str) -> Form:
     _workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("update opportunities"))
+    require(request, account, Action.EDIT_PLAN)
     row = _one(store, account, key)
     return opportunity_form(request, _initial(row), row)
 
@@ -317,7 +318,7 @@ def edit_button(request: Request, store: Store) -> Form:
 def submit_opportunity(request: Request, store: Store) -> Reply:
     """Add or update from the form; every problem is reported at its field."""
     _workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("update opportunities"))
+    require(request, account, Action.EDIT_PLAN)
     changes = _from_form(request.values)
     key = request.state.get("opportunity", "")
     stale_at = _stale_at(account, request)
@@ -374,7 +375,7 @@ _FORM_TEXTS = ("name", "value", "product_line", "stage", "competitors", "next_st
 def close_opportunity(request: Request, store: Store, stage: str, args: str) -> Reply:
     """`opp won 3 Best total cost` or `opp lost "Fleet rollout" Price`: closed with the reason."""
     _workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("update opportunities"))
+    require(request, account, Action.EDIT_PLAN)
     try:
         words = shlex.split(args)
     except ValueError as unreadable:

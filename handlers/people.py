@@ -11,7 +11,7 @@ import shlex
 from dataclasses import replace
 from datetime import date
 
-from handlers.access import bound_account, local_today, require_member
+from handlers.access import bound_account, local_today
 from handlers.confidential import shared_visibility
 from handlers.errors import InvalidForm, UsageError
 from handlers.i18n import _, speaking
@@ -32,6 +32,7 @@ from handlers.model import (
     Visibility,
 )
 from handlers.parsing import MENTION
+from handlers.permissions import Action, require
 from handlers.wording import kind_name
 from scheduler import planning
 from storage import people
@@ -86,7 +87,7 @@ def person(request: Request, store: Store, args: str) -> Outcome:
 def add_person(request: Request, store: Store, args: str) -> Outcome:
     """Add inline when everything is given; otherwise open the form with what was given."""
     _workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("change the key persons"))
+    require(request, account, Action.EDIT_PLAN)
     given = _typed(args)
     if not {"name", "role", "strength", "target"} <= given.keys():
         return person_form(request, given)
@@ -141,7 +142,7 @@ def person_form(request: Request, given: dict[str, str], person_id: int | None =
 def submit_person(request: Request, store: Store) -> Reply:
     """Save the form: a new person, or the edited one named in the form's state."""
     _workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("change the key persons"))
+    require(request, account, Action.EDIT_PLAN)
     values = {name: value for name, value in request.values.items()}
     owners = values.pop("owner", None) or []
     given = {name: str(value or "").strip() for name, value in values.items()}
@@ -165,7 +166,7 @@ def submit_person(request: Request, store: Store) -> Reply:
 
 def edit_person(request: Request, store: Store, name: str) -> Form:
     _workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("change the key persons"))
+    require(request, account, Action.EDIT_PLAN)
     found = _known(store, account, name)
     given = {
         "name": found.name,
@@ -181,7 +182,7 @@ def edit_person(request: Request, store: Store, name: str) -> Form:
 
 def remove_person(request: Request, store: Store, name: str) -> Reply:
     _workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("change the key persons"))
+    require(request, account, Action.EDIT_PLAN)
     found = _known(store, account, name)
     people.set_removed(store.engine, found.id, request.received_at)
     with speaking(account.language):
@@ -200,7 +201,7 @@ def undo_remove(request: Request, store: Store) -> Reply:
     channel, _sep, person_id = request.action_value.partition("|")
     request = replace(request, channel=channel)
     _workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("change the key persons"))
+    require(request, account, Action.EDIT_PLAN)
     found = people.person(store.engine, account.id, int(person_id)) if person_id.isdigit() else None
     if found is None or found.removed_at is None:
         raise UsageError(_("That key person is already back; nothing was changed."))

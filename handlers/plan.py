@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers.access import bound_account, local_today, require_member
+from handlers.access import bound_account, local_today
 from handlers.errors import InvalidForm, UsageError
 from handlers.i18n import _
 from handlers.model import (
@@ -20,6 +20,7 @@ from handlers.model import (
     Section,
     TextField,
 )
+from handlers.permissions import Action, require
 from handlers.plan_revisions import NOTE_LIMIT, history, record_revision, revision_lines
 from handlers.plan_sections import (
     FIELD_LIMIT,
@@ -69,6 +70,7 @@ def plan(request: Request, store: Store, args: str) -> Outcome:
 def show_plan(request: Request, store: Store) -> Reply:
     """Completeness per section, the revision status, and a button to edit each section."""
     _workspace, account = bound_account(request, store)
+    require(request, account, Action.VIEW)
     facts = store.planning_facts(account.id)
     assert facts is not None
     today = local_today(account, request.received_at)
@@ -111,7 +113,7 @@ def show_plan(request: Request, store: Store) -> Reply:
 
 def edit_section(request: Request, store: Store, word: str) -> Form:
     _workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("edit the account plan"))
+    require(request, account, Action.EDIT_PLAN)
     section = section_named(word)
     if section is None:
         raise UsageError(
@@ -125,7 +127,7 @@ def edit_section(request: Request, store: Store, word: str) -> Form:
 def start_revision(request: Request, store: Store) -> Form:
     """The revision walks the sections in order, a form each, and is recorded at the end."""
     _workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("revise the account plan"))
+    require(request, account, Action.EDIT_PLAN)
     return section_form(request, store, account.id, SECTIONS[0], revising=True)
 
 
@@ -178,7 +180,7 @@ def section_form(
 def submit_section(request: Request, store: Store) -> Outcome:
     """Save one section; while revising, open the next one or record the revision."""
     _workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("edit the account plan"))
+    require(request, account, Action.EDIT_PLAN)
     section = section_named(request.state.get("section", ""))
     if section is None:
         raise UsageError(_("That form is out of date; use `/kam plan` again."))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from handlers import confidential
-from handlers.access import bound_account, require_member
+from handlers.access import bound_account
 from handlers.errors import UsageError
 from handlers.i18n import _, speaking
 from handlers.model import Block, Header, Reply, Request, Section, Visibility
 from handlers.parsing import check_length
+from handlers.permissions import Action, require
 from handlers.plan_sections import SECTIONS, Plan, PlanField, entries
 from scheduler import planning
 from storage import outbox
@@ -22,7 +23,7 @@ NOTE_LIMIT = 2000
 def record_revision(request: Request, store: Store, note: str) -> Reply:
     """Record a revision with the plan as it stands; the channel is told what changed."""
     workspace, account = bound_account(request, store)
-    require_member(account, request.user, _("record plan revisions"))
+    require(request, account, Action.EDIT_PLAN)
     check_length(_("A revision note"), note, NOTE_LIMIT)
     revision, previous = plans.record_revision(
         store.engine, account.id, request.user, request.received_at, note

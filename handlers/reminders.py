@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from handlers.access import bound_account, local_today, require_member
+from handlers.access import local_today, named_account
 from handlers.errors import UsageError
 from handlers.i18n import _, speaking
 from handlers.meetings import meeting_form
@@ -21,6 +21,7 @@ from handlers.model import (
     Visibility,
 )
 from handlers.parsing import meeting_kind
+from handlers.permissions import Action, require
 from handlers.plan import EDIT
 from handlers.wording import kind_name, kind_title, relative_day
 from scheduler import planning
@@ -121,8 +122,8 @@ def _buttons(channel: str, item: DueItem) -> tuple[Button, ...]:
 def log_meeting_button(request: Request, store: Store) -> Form:
     """Open the log form with the reminder's kind preset."""
     channel, _sep, kind = request.action_value.partition("|")
-    _workspace, account = bound_account(_in(request, channel), store)
-    require_member(account, request.user, _("log meetings"))
+    _workspace, account = named_account(request, store, channel)
+    require(request, account, Action.LOG_MEETING)
     if meeting_kind(kind) is None:
         raise UsageError(_("That button is out of date; use `/kam log-meeting` instead."))
     today = local_today(account, request.received_at)
@@ -132,8 +133,8 @@ def log_meeting_button(request: Request, store: Store) -> Form:
 def snooze_button(request: Request, store: Store) -> Reply:
     """Move this one reminder a week on; the cadence and other reminders stay as they are."""
     channel, subject, due_on = _snooze_value(request.action_value)
-    _workspace, account = bound_account(_in(request, channel), store)
-    require_member(account, request.user, _("snooze its reminders"))
+    _workspace, account = named_account(request, store, channel)
+    require(request, account, Action.SNOOZE)
     facts = store.planning_facts(account.id)
     if facts is None or schedule.open_due_on(store.engine, account.id, subject) != due_on:
         raise UsageError(_("That reminder is already resolved; nothing to snooze."))

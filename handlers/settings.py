@@ -8,10 +8,11 @@ from zoneinfo import available_timezones
 import holidays
 from babel.dates import get_month_names
 
-from handlers.access import bound_account, require_kam
+from handlers.access import bound_account
 from handlers.errors import UsageError
 from handlers.i18n import _, current, speaking
 from handlers.model import Context, Fields, Reply, Request, Section, Visibility
+from handlers.permissions import Action, require
 from scheduler import planning
 from storage.store import Store
 
@@ -73,6 +74,7 @@ def settings(request: Request, store: Store, args: str) -> Reply:
 
 def show_settings(request: Request, store: Store) -> Reply:
     _workspace, account = bound_account(request, store)
+    require(request, account, Action.VIEW)
     facts = store.planning_facts(account.id)
     assert facts is not None
     title = _("Settings of {account}").format(account=account.name)
@@ -89,7 +91,11 @@ def show_settings(request: Request, store: Store) -> Reply:
                     (_("Language (channel messages)"), language_name(account.language)),
                 )
             ),
-            Section(_("Change them with {examples} (KAM only).").format(examples=examples())),
+            Section(
+                _("Change them with {examples} (the KAM or a workspace admin).").format(
+                    examples=examples()
+                )
+            ),
         ),
     )
 
@@ -97,7 +103,7 @@ def show_settings(request: Request, store: Store) -> Reply:
 def set_timezone(request: Request, store: Store, typed: str) -> Reply:
     """The account's time zone; the first one chosen also becomes the workspace's default."""
     workspace, account = bound_account(request, store)
-    require_kam(account, request.user, _("change the account's settings"))
+    require(request, account, Action.CHANGE_SETTINGS)
     known = {name.lower(): name for name in available_timezones()}
     zone = known.get(typed.lower())
     if zone is None:
@@ -121,7 +127,7 @@ def set_timezone(request: Request, store: Store, typed: str) -> Reply:
 
 def set_country(request: Request, store: Store, code: str) -> Reply:
     _workspace, account = bound_account(request, store)
-    require_kam(account, request.user, _("change the account's settings"))
+    require(request, account, Action.CHANGE_SETTINGS)
     country = None if code.lower() == "none" else code.upper()
     if country is not None and country not in holidays.list_supported_countries():
         raise UsageError(
@@ -144,7 +150,7 @@ def set_country(request: Request, store: Store, code: str) -> Reply:
 
 def set_budget_month(request: Request, store: Store, month: str) -> Reply:
     workspace, account = bound_account(request, store)
-    require_kam(account, request.user, _("change the budget month"))
+    require(request, account, Action.CHANGE_SETTINGS)
     number = MONTHS.get(month.lower()) or (int(month) if month.isdigit() else 0)
     if not 1 <= number <= 12:
         raise UsageError(
@@ -168,7 +174,7 @@ def set_budget_month(request: Request, store: Store, month: str) -> Reply:
 def set_language(request: Request, store: Store, typed: str) -> Reply:
     """The language of the account's channel messages; the first one chosen is the default."""
     workspace, account = bound_account(request, store)
-    require_kam(account, request.user, _("change the account's settings"))
+    require(request, account, Action.CHANGE_SETTINGS)
     language = LANGUAGE_WORDS.get(typed.lower())
     if language is None:
         raise UsageError(

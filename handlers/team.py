@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from handlers.access import bound_account, require_kam
+from handlers.access import bound_account
 from handlers.errors import UsageError
 from handlers.i18n import _, ngettext, speaking
 from handlers.model import Reply, Request, Section, Visibility
 from handlers.parsing import MENTION, mentioned_users
+from handlers.permissions import Action, require
 from handlers.wording import people
 from storage.store import Store
 
@@ -34,6 +35,7 @@ def team(request: Request, store: Store, args: str) -> Reply:
 
 def list_team(request: Request, store: Store) -> Reply:
     _workspace, account = bound_account(request, store)
+    require(request, account, Action.VIEW)
     lines = "\n".join(f"• <@{member.user_id}> — {member.role}" for member in account.members)
     size = len(account.members)
     return Reply(
@@ -50,7 +52,7 @@ def list_team(request: Request, store: Store) -> Reply:
 
 def add_members(request: Request, store: Store, args: str) -> Reply:
     _workspace, account = bound_account(request, store)
-    require_kam(account, request.user, _("change the account team"))
+    require(request, account, Action.MANAGE_TEAM)
     users = _users_or_usage(
         args, _("Mention whom to add, e.g. {example}."), "`/kam team add @alice sales`"
     )
@@ -85,7 +87,7 @@ def add_members(request: Request, store: Store, args: str) -> Reply:
 
 def remove_members(request: Request, store: Store, args: str) -> Reply:
     _workspace, account = bound_account(request, store)
-    require_kam(account, request.user, _("change the account team"))
+    require(request, account, Action.MANAGE_TEAM)
     users = _users_or_usage(
         args, _("Mention whom to remove, e.g. {example}."), "`/kam team remove @alice`"
     )

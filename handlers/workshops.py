@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers.access import bound_account, require_kam
+from handlers.access import bound_account
 from handlers.amounts import amount, read_amount
 from handlers.errors import InvalidForm, UsageError
 from handlers.i18n import _, ngettext, speaking
@@ -23,6 +23,7 @@ from handlers.model import (
     UsersField,
     Visibility,
 )
+from handlers.permissions import Action, require
 from storage import workshops
 from storage.models import Account, Workshop, WorkshopIdea
 from storage.store import Store
@@ -59,7 +60,7 @@ def workshop(request: Request, store: Store, args: str) -> Outcome:
 
 def start_workshop(request: Request, store: Store) -> Reply:
     _workspace, account = bound_account(request, store)
-    require_kam(account, request.user, _("start a workshop"))
+    require(request, account, Action.RUN_WORKSHOP)
     if workshops.open_workshop(store.engine, account.id) is not None:
         raise UsageError(
             _(
@@ -155,7 +156,7 @@ def show_workshop(request: Request, store: Store) -> Reply:
 def close_workshop(request: Request, store: Store) -> Reply:
     """Close it and post the ranked ideas, each with a button to make it an opportunity."""
     _workspace, account = bound_account(request, store)
-    require_kam(account, request.user, _("close the workshop"))
+    require(request, account, Action.RUN_WORKSHOP)
     open_one = _open_or_usage(store, account)
     workshops.close(store.engine, open_one.id, request.received_at)
     ideas = workshops.ranked(store.engine, open_one.id)
@@ -181,7 +182,7 @@ def close_workshop(request: Request, store: Store) -> Reply:
 def choose_button(request: Request, store: Store) -> Form:
     """The KAM picks the owner who takes the idea on as an opportunity."""
     (idea, _held), account = _idea_of_button(request, store)
-    require_kam(account, request.user, _("turn ideas into opportunities"))
+    require(request, account, Action.RUN_WORKSHOP)
     return Form(
         id=OWNER_FORM,
         title=_("New opportunity"),
@@ -197,7 +198,7 @@ def choose_button(request: Request, store: Store) -> Form:
 
 def submit_owner(request: Request, store: Store) -> Reply:
     _workspace, account = bound_account(request, store)
-    require_kam(account, request.user, _("turn ideas into opportunities"))
+    require(request, account, Action.RUN_WORKSHOP)
     owners = request.values.get("owner")
     if not isinstance(owners, list) or len(owners) != 1:
         raise InvalidForm({"owner": _("Pick one person who owns the opportunity.")})

@@ -244,7 +244,11 @@ class Store:
             return True
 
     def log_meeting(self, workspace_id: int, account_id: int, new: NewMeeting) -> Logged:
-        """Store a meeting; a repeated `submission_key` returns the first one, not created."""
+        """Store a meeting; a repeated `submission_key` returns the first one, not created.
+
+        A key already used for another account's meeting raises `AlreadyExists`: a form's
+        hidden state replayed in another channel learns nothing of that meeting.
+        """
         meeting = Meeting(
             workspace_id=workspace_id,
             account_id=account_id,
@@ -278,7 +282,10 @@ class Store:
         except IntegrityError:
             if new.submission_key is None:
                 raise
-            return Logged(self._meeting_by_key(workspace_id, new.submission_key), False)
+            first = self._meeting_by_key(workspace_id, account_id, new.submission_key)
+            if first is None:
+                raise AlreadyExists(new.submission_key) from None
+            return Logged(first, False)
 
     def meeting(self, account_id: int, meeting_id: int) -> Meeting | None:
         """One of the account's meetings, with attendees and action items."""
@@ -292,10 +299,12 @@ class Store:
             session.delete(session.merge(meeting))
             request_replan(session, meeting.account_id, meeting.kind, now)
 
-    def _meeting_by_key(self, workspace_id: int, key: str) -> Meeting:
-        query = select(Meeting).filter_by(workspace_id=workspace_id, submission_key=key)
+    def _meeting_by_key(self, workspace_id: int, account_id: int, key: str) -> Meeting | None:
+        query = select(Meeting).filter_by(
+            workspace_id=workspace_id, account_id=account_id, submission_key=key
+        )
         with self._session() as session:
-            return session.scalars(query.options(*_meeting_details())).one()
+            return session.scalar(query.options(*_meeting_details()))
 
     def meetings(self, account_id: int, kind: str | None, limit: int) -> list[Meeting]:
         """The newest meetings first, optionally of one kind."""

@@ -85,6 +85,11 @@ class FakeSlack:
     """Files shared through files.completeUploadExternal, in order."""
     _uploads: dict[str, dict[str, Any]] = field(default_factory=dict)
     _file_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    admins: set[str] = field(default_factory=set)
+    """The workspace's admins, whom `users.info` marks `is_admin`."""
+    home_teams: dict[str, str] = field(default_factory=dict)
+    """Each user's own team as `users.info` tells it; T0KAM when not set (Slack Connect guests
+    come from another)."""
     _failures: dict[str, deque[Failure]] = field(default_factory=dict)
     _random: dict[str, RandomFailures] = field(default_factory=dict)
     _timestamps: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
@@ -302,6 +307,9 @@ class FakeSlack:
     def _user(self, body: dict[str, Any]) -> dict[str, Any]:
         """A user, with a locale only for those who ask for it, as Slack does."""
         user: dict[str, Any] = {"id": str(body.get("user") or "")}
+        admin = user["id"] in self.admins
+        user |= {"team_id": self.home_teams.get(user["id"], "T0KAM")}
+        user |= {"is_admin": admin, "is_owner": False, "is_primary_owner": False}
         if str(body.get("include_locale")).lower() in ("1", "true"):
             user["locale"] = self.locales.get(user["id"], "en-US")
         return {"ok": True, "user": user}

@@ -129,6 +129,14 @@ def test_a_non_member_is_refused_with_the_kams_name(you: Person) -> None:
     assert "No meetings logged" in you.say("/kam meetings")
 
 
+def test_admin_makes_you_a_workspace_admin_who_may_change_the_cadence(you: Person) -> None:
+    you.say(":as root")
+    assert "or a workspace admin can change the cadence" in you.say("/kam cadence off internal")
+    assert "@root is now a workspace admin." in you.say(":admin")
+    assert "internal meeting rhythm of Acme Group off" in you.say("/kam cadence off internal")
+    assert "@root is no longer a workspace admin." in you.say(":admin")
+
+
 def test_an_unbound_channel_says_how_to_create_an_account(you: Person) -> None:
     assert "no key account yet. Create one with `/kam account create" in you.say(":in #kam-new")
     assert "/kam account create Acme Group" in you.say("/kam meetings")

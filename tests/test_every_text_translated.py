@@ -267,6 +267,7 @@ def test_every_reply_form_and_error_is_translated(store: Store) -> None:
     for outcome in _buttons(swede, swede.say("plan")):
         swede.check("plan button", outcome)
     _plan_forms(swede)
+    _refusals(swede, store)
     swede.check("reminder", _reminder(store))
     _people(swede)
     _classify(swede)
@@ -393,6 +394,28 @@ def _buttons(swede: Swede, reply: Outcome) -> Iterator[Outcome]:
                 request = swede.request(action=button.action, action_value=button.value)
                 yield handle(request, swede.store)
                 yield handle(request, swede.store)
+
+
+def _refusals(swede: Swede, store: Store) -> None:
+    """Who may do what, and buttons and forms replayed where they do not belong."""
+    by_alice = swede.say("log-meeting internal today Plok", user="alice")
+    assert isinstance(by_alice, Reply)
+    [undo] = [b for block in by_alice.blocks if isinstance(block, Actions) for b in block.buttons]
+    clicks = {
+        "eve": (CHANNEL, undo.value),
+        "kam": ("C-first", undo.value),
+        "alice": (CHANNEL, "C-nowhere|1"),
+    }
+    for user, (channel, value) in clicks.items():
+        click = swede.request(user, channel=channel, action=undo.action, action_value=value)
+        swede.check(f"undo by {user} in {channel}", handle(click, store))
+    form = swede.say("log-meeting")
+    assert isinstance(form, Form)
+    values = {"kind": "tactical", "held_on": NOW.date(), "notes": "Plok"}
+    for channel in ("C-nowhere", "C-first", CHANNEL):
+        state = {**form.state, "channel": channel}
+        submitted = swede.request(form_id=form.id, state=state, values=values)
+        swede.check(f"form in {channel}", handle(submitted, store))
 
 
 def _reminder(store: Store) -> Outcome:

@@ -86,7 +86,7 @@ async def test_a_meeting_logged_by_mistake_is_undone_from_its_confirmation(slack
 
     await slack.click(confirmation, "Undo", user=CAROL)
     refused = await slack.fake.wait_for("response_url", 1)
-    assert "Only <@U0BOB>, who logged it, or the KAM <@U0ALICE>" in str(refused[-1])
+    assert "Only <@U0BOB>, who added it, the KAM of Acme Group, <@U0ALICE>" in str(refused[-1])
 
     await slack.click(confirmation, "Undo", user=BOB)
     said = (await slack.fake.wait_for("chat.postMessage", 1))[-1]

@@ -56,7 +56,7 @@ async def test_bad_kpi_input_changes_nothing_and_says_what_to_type(slack: Slack)
         assert advice in seen(answer), line
     assert "No KPIs for Acme Group yet" in seen(await slack.slash("/kam kpi"))
     outsider = await slack.slash("/kam kpi set revenue 2026-Q3 1M", user=CAROL)
-    assert "Only the Acme Group account team can set KPIs" in seen(outsider)
+    assert "Only the Acme Group account team can edit the account plan" in seen(outsider)
 
 
 async def test_a_missing_value_opens_the_form_which_refuses_bad_fields(slack: Slack) -> None:

@@ -89,4 +89,4 @@ async def test_bad_opportunity_input_changes_nothing_and_says_what_to_type(slack
         assert advice in seen(answer), line
     assert "No open opportunities at Acme Group" in seen(await slack.slash("/kam opps"))
     outsider = await slack.slash(FLEET, user=CAROL)
-    assert "Only the Acme Group account team can add opportunities" in seen(outsider)
+    assert "Only the Acme Group account team can edit the account plan" in seen(outsider)

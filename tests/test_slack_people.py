@@ -54,7 +54,7 @@ async def test_bad_input_says_what_to_type_and_adds_nobody(slack: Slack) -> None
     assert "`strength` is a number from 1 (weak) to 5 (strong)." in answer
     assert "No key persons for Acme Group yet" in seen(await slack.slash("/kam people"))
     outsider = seen(await slack.slash(KARIN, user=CAROL))
-    assert "Only the Acme Group account team can change the key persons." in outsider
+    assert "Only the Acme Group account team can edit the account plan." in outsider
 
 
 async def test_a_form_with_a_bad_level_is_refused_at_its_field(slack: Slack) -> None:

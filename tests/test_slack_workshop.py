@@ -2,14 +2,55 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.slack.replays import CLICK_WINDOW
 from storage.models import WorkshopIdea
 from storage.store import Store
-from tests.slack_harness import ALICE, BOB, CAROL, CHANNEL, Slack, seen
+from tests.conftest import NOW
+from tests.slack_fixtures import assert_within_limits
+from tests.slack_harness import (
+    ALICE,
+    BOB,
+    CAROL,
+    CHANNEL,
+    ClientFactory,
+    ServerFactory,
+    Slack,
+    seen,
+    start_slack,
+)
+
+
+class Moment:
+    """The app's clock, moved on by the test: clicking a button again counts as a new click
+    only once Slack's double-click window has passed."""
+
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def moment() -> Moment:
+    return Moment()
+
+
+@pytest.fixture
+async def slack(
+    store: Store, aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, moment: Moment
+) -> AsyncIterator[Slack]:
+    workspace = await start_slack(store, aiohttp_client, aiohttp_server, clock=moment)
+    yield workspace
+    assert_within_limits(workspace)
 
 
 async def acme(slack: Slack) -> None:
@@ -40,7 +81,9 @@ async def vote(slack: Slack, idea: dict[str, Any], user: str) -> str:
     return seen((await slack.fake.wait_for("response_url", answered + 1))[-1])
 
 
-async def test_a_workshop_from_start_to_chosen_opportunities(slack: Slack, store: Store) -> None:
+async def test_a_workshop_from_start_to_chosen_opportunities(
+    slack: Slack, store: Store, moment: Moment
+) -> None:
     await acme(slack)
     started = await slack.slash("/kam workshop start", user=ALICE)
     assert started["response_type"] == "in_channel"
@@ -61,6 +104,7 @@ async def test_a_workshop_from_start_to_chosen_opportunities(slack: Slack, store
         await vote(slack, fleet, user)
     assert "You voted for “Fleet rollout” (3 votes)." in await vote(slack, fleet, CAROL)
     assert "You voted for “Service desk” (1 vote)." in await vote(slack, service, CAROL)
+    moment.now += CLICK_WINDOW + timedelta(seconds=1)  # not a double click: a second thought
     took_back = await vote(slack, service, CAROL)
     assert "You took back your vote for “Service desk” (0 votes)." in took_back
     answers = slack.fake.delivered("response_url")

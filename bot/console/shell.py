@@ -43,6 +43,7 @@ Console commands:
   :in #kam-acme   go to channel #kam-acme
   :press 1        press button 1 of the latest message
   :lang sv        answer me in Swedish (`:lang en` for English)
+  :admin          be a workspace admin, or stop being one
   :help           this list
   :quit           leave (Ctrl-D works too)
 Mention people as @alice. In a form, Enter keeps the value in [brackets], - clears it,
@@ -92,8 +93,10 @@ class Console:
     user: str = DEFAULT_USER
     channel: str = DEFAULT_CHANNEL
     locale: str = "en"
+    admin: bool = False
     buttons: list[Button] = field(default_factory=list)
     files_dir: Path = FILES_DIR
+    buttons_in: str = DEFAULT_CHANNEL
 
     def run(self) -> None:
         self.terminal.say(WELCOME.format(user=self.user, channel=self.channel))
@@ -129,6 +132,8 @@ class Console:
             self.press(argument.strip())
         elif name == "lang":
             self.speak(argument.strip())
+        elif name == "admin":
+            self.toggle_admin()
         else:
             self.terminal.say(f"I don't know `:{name}`. Try `:as alice`, `:in #kam-acme`, `:help`.")
         return True
@@ -148,6 +153,12 @@ class Console:
             return
         self.locale = locale
         self.terminal.say(f"Replies to @{self.user} now come in {locale}.")
+
+    def toggle_admin(self) -> None:
+        """Act as a workspace admin, as Slack's users.info would say, or stop."""
+        self.admin = not self.admin
+        being = "now" if self.admin else "no longer"
+        self.terminal.say(f"@{self.user} is {being} a workspace admin.")
 
     def go_to(self, where: str) -> None:
         typed = CHANNEL_NAME.fullmatch(where)
@@ -173,12 +184,13 @@ class Console:
         values: Values | None = None,
         action: str = "",
         action_value: str = "",
+        channel: str = "",
     ) -> Outcome:
         """One neutral request, typed or submitted, through the core's one entry point."""
         request = Request(
             platform=PLATFORM,
             workspace=WORKSPACE,
-            channel=self.channel,
+            channel=channel or self.channel,
             user=self.user,
             received_at=self.clock(),
             locale=self.locale,
@@ -188,12 +200,14 @@ class Console:
             state=dict(form.state) if form else {},
             action=action,
             action_value=action_value,
+            workspace_admin=self.admin,
         )
         return handle(request, self.store)
 
     def delivered(self, reply: Reply, target: str) -> None:
         """A message the bot posted on its own; its buttons become the ones `:press` presses."""
         self.buttons = _buttons(reply)
+        self.buttons_in = target if target.startswith("#") else f"@{target}"
         self.terminal.say("\n" + as_text(reply, target))
 
     def press(self, number: str) -> None:
@@ -202,11 +216,15 @@ class Console:
             self.terminal.say("Press a button of the latest reminder by its number: `:press 1`.")
             return
         button = self.buttons[int(number) - 1]
-        self.show(self.send(action=button.action, action_value=button.value))
+        outcome = self.send(
+            action=button.action, action_value=button.value, channel=self.buttons_in
+        )
+        self.show(outcome)
 
     def show(self, outcome: Outcome) -> None:
         if isinstance(outcome, Reply):
-            self.buttons = _buttons(outcome) or self.buttons
+            if _buttons(outcome):
+                self.buttons, self.buttons_in = _buttons(outcome), self.channel
             self.terminal.say(render_reply(outcome, self.channel))
             for path in save(outcome.files, self.files_dir):
                 self.terminal.say(f"  file: {path}")

@@ -18,7 +18,7 @@ def slash_request(command: dict[str, Any], now: datetime) -> Request:
     """The command's text with Slack's escaping undone; mentions arrive as `<@ID>`."""
     return Request(
         platform=PLATFORM,
-        workspace=command["team_id"],
+        workspace=_installed_in(command, command.get("enterprise_id"), command["team_id"]),
         channel=command["channel_id"],
         user=command["user_id"],
         received_at=now,
@@ -31,7 +31,7 @@ def submission_request(body: dict[str, Any], now: datetime) -> Request:
     view, user = body["view"], body["user"]
     return Request(
         platform=PLATFORM,
-        workspace=(body.get("team") or {}).get("id") or user.get("team_id", ""),
+        workspace=_body_workspace(body),
         channel="",
         user=user["id"],
         received_at=now,
@@ -46,13 +46,25 @@ def action_request(body: dict[str, Any], now: datetime) -> Request:
     clicked, user = body["actions"][0], body["user"]
     return Request(
         platform=PLATFORM,
-        workspace=(body.get("team") or {}).get("id") or user.get("team_id", ""),
+        workspace=_body_workspace(body),
         channel=(body.get("channel") or {}).get("id", ""),
         user=user["id"],
         received_at=now,
         action=str(clicked["action_id"]).partition(":")[0],
         action_value=str(clicked.get("value") or ""),
     )
+
+
+def _body_workspace(body: dict[str, Any]) -> str:
+    team = (body.get("team") or {}).get("id") or body["user"].get("team_id", "")
+    return _installed_in(body, (body.get("enterprise") or {}).get("id"), team)
+
+
+def _installed_in(payload: dict[str, Any], enterprise: str | None, team: str) -> str:
+    """The workspace whose data a request may touch: the team, or on Enterprise Grid the whole
+    enterprise when the app is installed org-wide (its channels then span several teams)."""
+    org_wide = str(payload.get("is_enterprise_install")).lower() == "true"
+    return str(enterprise) if org_wide and enterprise else team
 
 
 def _state(metadata: str) -> dict[str, str]:

@@ -17,9 +17,9 @@ from bot.slack.channels import SharedChannels
 from bot.slack.clients import webhook_client
 from bot.slack.files import upload
 from bot.slack.incoming import action_request, home_request, slash_request, submission_request
-from bot.slack.locales import Locales
 from bot.slack.messages import home_view, message, response_type
 from bot.slack.modals import modal
+from bot.slack.users import Users
 from handlers.commands import Observer, handle
 from handlers.i18n import _, language_of, speaking
 from handlers.model import FieldErrors, Form, Outcome, Reply, Request, Section, Visibility
@@ -37,7 +37,7 @@ class Listeners:
     store: Store
     clock: Clock
     ack_within: float
-    locales: Locales = field(default_factory=Locales)
+    users: Users = field(default_factory=Users)
     shared: SharedChannels = field(default_factory=SharedChannels)
     observe: Observer | None = None
 
@@ -111,13 +111,16 @@ class Listeners:
 
     async def _in_their_language(self, request: Request, client: AsyncWebClient) -> Request:
         """The request with the person's Slack locale, which picks the language of replies,
-        and whether its channel has people from outside the company."""
+        whether they administer the workspace, and whether its channel has people from outside
+        the company."""
         channel = request.channel or request.state.get("channel", "")
-        locale, external = await asyncio.gather(
-            self.locales.of(client, request.workspace, request.user),
+        person, external = await asyncio.gather(
+            self.users.of(client, request.workspace, request.user),
             self.shared.external(client, request.workspace, channel),
         )
-        return replace(request, locale=locale, external=external)
+        return replace(
+            request, locale=person.locale, workspace_admin=person.admin, external=external
+        )
 
     def _start(self, request: Request) -> asyncio.Task[Outcome]:
         """The handler's thread runs to the end even when the ack has to go first."""
@@ -165,5 +168,9 @@ async def _post(client: AsyncWebClient, channel: str, user: str, reply: Reply) -
     """A channel reply goes to the channel, a personal one to the caller only."""
     if reply.visibility is Visibility.CHANNEL or not channel:
         await client.chat_postMessage(channel=channel or user, **message(reply))
-    else:
+        return
+    try:
         await client.chat_postEphemeral(channel=channel, user=user, **message(reply))
+    except SlackApiError as refused:
+        log.warning("ephemeral refused in %s: %s", channel, refused.response.get("error"))
+        await client.chat_postMessage(channel=user, **message(reply))
