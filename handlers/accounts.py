@@ -7,6 +7,7 @@ from datetime import date
 from handlers.access import bound_account, local_today, workspace_id
 from handlers.errors import UsageError
 from handlers.i18n import _, ngettext, speaking
+from handlers.linking import channel_lines, link_account, unlink_account
 from handlers.model import Fields, Header, Reply, Request, Section, Visibility
 from handlers.parsing import check_length
 from handlers.wording import kind_title, people, relative_day
@@ -22,11 +23,16 @@ def account(request: Request, store: Store, args: str) -> Reply:
     action, _sep, rest = args.partition(" ")
     if action == "create":
         return create_account(request, store, rest.strip())
+    if action == "link":
+        return link_account(request, store, rest.strip())
+    if action == "unlink":
+        return unlink_account(request, store)
     if action:
         raise UsageError(
             _(
                 "I don't know `account {action}`. Use `/kam account` to see this channel's "
-                "account or `/kam account create Acme Group` to create one."
+                "account, `/kam account create Acme Group` to create one, or "
+                "`/kam account link` to run it from a Slack and a Teams channel."
             ).format(action=action)
         )
     return show_account(request, store)
@@ -88,7 +94,7 @@ def create_account(request: Request, store: Store, name: str) -> Reply:
 
 
 def show_account(request: Request, store: Store) -> Reply:
-    _workspace, found = bound_account(request, store)
+    workspace, found = bound_account(request, store)
     today = local_today(found, request.received_at)
     last = store.last_held(found.id)
     meetings = tuple((kind_title(kind), _held(last.get(kind.value), today)) for kind in MeetingKind)
@@ -106,8 +112,18 @@ def show_account(request: Request, store: Store) -> Reply:
             Section(_("*Account team*") + "\n" + team),
             Section(_("*Last meeting of each kind*")),
             Fields(meetings),
+            *_linked(store, found.id, len(found.channels), (workspace, request.channel)),
         ),
     )
+
+
+def _linked(
+    store: Store, account_id: int, bound: int, here: tuple[int, str]
+) -> tuple[Section, ...]:
+    """The channels, once the account has more than one (on one platform or two)."""
+    if bound < 2:
+        return ()
+    return (Section(_("*Linked channels*") + "\n" + channel_lines(store, account_id, here)),)
 
 
 def _held(day: date | None, today: date) -> str:

@@ -11,6 +11,8 @@ from handlers.accounts import account
 from handlers.cadence import cadence
 from handlers.errors import InvalidForm, UsageError
 from handlers.i18n import _, current, language_of, speaking
+from handlers.identity import across
+from handlers.linking import link_me
 from handlers.meetings import FORM_ID as MEETING_FORM
 from handlers.meetings import UNDO, log_meeting, meetings, submit_meeting, undo_meeting
 from handlers.model import FieldErrors, Outcome, Reply, Request, Section
@@ -88,8 +90,14 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "account",
         account,
-        lambda: _("Show this channel's key account, or create one"),
-        ("account", "account create Acme Group"),
+        lambda: _("Show this channel's key account, create one, or link it to another channel"),
+        ("account", "account create Acme Group", "account link", "account unlink"),
+    ),
+    Command(
+        "link-me",
+        link_me,
+        lambda: _("Be the same person on Slack and Teams: get a code here, type it there"),
+        ("link-me", "link-me K7QX2MPA"),
     ),
     Command(
         "team",
@@ -171,7 +179,7 @@ def _run(request: Request, store: Store) -> Outcome:
     name, _sep, args = request.text.strip().partition(" ")
     command = _BY_NAME.get(name.lower())
     if command is not None:
-        return command.run(request, store, args.strip())
+        return across(request, store, lambda asked: command.run(asked, store, args.strip()))
     reply = help_text(request, store, "")
     if not name:
         return reply
@@ -192,11 +200,12 @@ def _act(request: Request, store: Store) -> Outcome:
     act = ACTIONS.get(request.action)
     if act is None:
         raise UsageError(_("That button is no longer available. Run the command again."))
-    return act(request, store)
+    return across(request, store, lambda asked: act(asked, store))
 
 
 def _submit(request: Request, store: Store) -> Outcome:
     submit = FORMS.get(request.form_id)
     if submit is None:
         raise UsageError(_("That form is no longer available. Run the command again."))
-    return submit(replace(request, channel=request.state.get("channel", "")), store)
+    channel = request.state.get("channel", "")
+    return across(replace(request, channel=channel), store, lambda asked: submit(asked, store))
