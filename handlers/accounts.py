@@ -112,18 +112,15 @@ def show_account(request: Request, store: Store) -> Reply:
             Section(_("*Account team*") + "\n" + team),
             Section(_("*Last meeting of each kind*")),
             Fields(meetings),
-            *_linked(store, found.id, len(found.channels), (workspace, request.channel)),
+            *_linked(store, found.id, (workspace, request.channel)),
         ),
     )
 
 
-def _linked(
-    store: Store, account_id: int, bound: int, here: tuple[int, str]
-) -> tuple[Section, ...]:
+def _linked(store: Store, account_id: int, here: tuple[int, str]) -> tuple[Section, ...]:
     """The channels, once the account has more than one (on one platform or two)."""
-    if bound < 2:
-        return ()
-    return (Section(_("*Linked channels*") + "\n" + channel_lines(store, account_id, here)),)
+    lines = channel_lines(store, account_id, here)
+    return (Section(_("*Linked channels*") + "\n" + lines),) if "\n" in lines else ()
 
 
 def _held(day: date | None, today: date) -> str:

@@ -176,15 +176,20 @@ def _handle(request: Request, store: Store) -> Outcome:
 
 
 def _run(request: Request, store: Store) -> Outcome:
-    name, _sep, args = request.text.strip().partition(" ")
+    name = request.text.strip().partition(" ")[0]
     command = _BY_NAME.get(name.lower())
     if command is not None:
-        return across(request, store, lambda asked: command.run(asked, store, args.strip()))
+        return across(request, store, lambda asked: command.run(asked, store, _args(asked)))
     reply = help_text(request, store, "")
     if not name:
         return reply
     note = Section(_("I don't know the command `{name}`. Here is what I can do:").format(name=name))
     return replace(reply, blocks=(note, *reply.blocks))
+
+
+def _args(request: Request) -> str:
+    """What follows the command word."""
+    return request.text.strip().partition(" ")[2].strip()
 
 
 def _printable(request: Request) -> Request:
