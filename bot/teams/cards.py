@@ -31,7 +31,7 @@ from handlers.model import (
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 REPLY_VERSION = "1.2"
 FORM_VERSION = "1.3"
-USERS_HINT = "@alice @bob"
+PEOPLE_QUERY = "choices.data"
 BUTTON_STYLES = {"primary": "positive", "danger": "destructive"}
 FORM_KEY, STATE_KEY, KINDS_KEY = "kam_form", "kam_state", "kam_kinds"
 ACTION_KEY, VALUE_KEY = "kam_action", "kam_value"
@@ -72,8 +72,8 @@ def form_attachment(
     """A form card; a refused submission comes back with each field's error under it and, with
     `values`, what the person had entered, so nothing typed is lost.
 
-    People are typed as `@name` in a text input: Teams' people picker needs Microsoft Graph
-    permissions the bot does not ask for, so the handler judges the names it is given.
+    People are chosen with Teams' people picker, which answers with AAD object ids: the ids
+    the bot knows people by in Teams.
     """
     errors, values = errors or {}, values or {}
     body: list[dict[str, Any]] = [_text(form.title, size="Large", weight="Bolder")]
@@ -189,9 +189,21 @@ def _input(neutral: FormField) -> dict[str, Any]:
         initial = {"value": neutral.initial.isoformat()} if neutral.initial else {}
         return {"type": "Input.Date", **common, **initial}
     if isinstance(neutral, UsersField):
-        people = " ".join(f"@{user}" for user in neutral.initial)
-        return {"type": "Input.Text", **common, "placeholder": USERS_HINT, "value": people}
+        return {"type": "Input.ChoiceSet", **common, **_people_picker(neutral)}
     return {"type": "Input.Text", **common, **_text_input(neutral)}
+
+
+def _people_picker(neutral: UsersField) -> dict[str, Any]:
+    """Teams' people picker: it searches the tenant's directory itself and submits the chosen
+    AAD object ids, comma-separated; the initial people are given as choices to show them
+    chosen. `choices.data` is Teams-only (Adaptive Cards 1.6's Data.Query)."""
+    chosen = list(neutral.initial)
+    return {
+        "isMultiSelect": True,
+        "choices": [{"title": user, "value": user} for user in chosen],
+        PEOPLE_QUERY: {"type": "Data.Query", "dataset": "graph.microsoft.com/users"},
+        "value": ",".join(chosen),
+    }
 
 
 def _choices(neutral: ChoiceField) -> dict[str, Any]:
