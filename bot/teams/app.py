@@ -87,7 +87,9 @@ class KamBot:
         if _only_you(outcome) and incoming.personal_chat_of(activity) is None:
             assert isinstance(outcome, Reply)
             outcome = await self._privately(turn_context, request, outcome)
-        await turn_context.send_activity(self._activity(request, outcome))
+        with speaking(language_of(request.locale)):
+            answer = self._activity(request, outcome)
+        await turn_context.send_activity(answer)
 
     async def _privately(self, turn_context: TurnContext, request: Request, reply: Reply) -> Reply:
         """Teams has no message only one person sees: an only-you reply goes to the caller's
