@@ -36,6 +36,8 @@ from tests.conftest import NOW
 
 CHANNEL = "C-zyx"
 TYPED = {"Zyx", "Qwv", "Plok", "sales", "Europe", "Stockholm", "SE", "UTC", "kam", "alice", "eve"}
+TYPED |= {"test"}  # the platform's name, beside a linked channel
+CODE = re.compile(r"`([A-Z2-9]{8})`")
 MONTHS = {name.lower() for name in get_month_names("wide", locale="sv").values()}
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 UNREAD = re.compile(r"`[^`]*`|<@[^>]*>|\{\w*\}")
@@ -162,6 +164,11 @@ SCRIPT = [
     "settings budget-month plok",
     "settings language sv",
     "settings oops",
+    "account link",
+    "account link ABCDEFGH",
+    "account unlink",
+    "link-me",
+    "link-me ABCDEFGH",
 ]
 
 
@@ -187,7 +194,20 @@ def test_every_reply_form_and_error_is_translated(store: Store) -> None:
     for outcome in _buttons(swede, confirmation):
         swede.check("button", outcome)
     swede.check("reminder", _reminder(store))
+    _link(swede)
     assert [(what, words) for what, words in swede.seen if words] == []
+
+
+def _link(swede: Swede) -> None:
+    """A second channel and a second platform joined with codes, and parted again."""
+    code = CODE.findall(" ".join(texts(swede.say("account link"))))[0]
+    second = swede.request(channel="C-second", text=f"account link {code}")
+    swede.check("linked", handle(second, swede.store))
+    swede.say("account")
+    swede.check("unlinked", handle(replace(second, text="account unlink"), swede.store))
+    code = CODE.findall(" ".join(texts(swede.say("link-me"))))[0]
+    elsewhere = swede.request(workspace="T2", channel="D-kam", text=f"link-me {code}")
+    swede.check("linked person", handle(elsewhere, swede.store))
 
 
 def _buttons(swede: Swede, reply: Outcome) -> Iterator[Outcome]:

@@ -14,7 +14,7 @@ from jsonschema.validators import validator_for
 
 from bot.teams.cards import Submitted, form_attachment, markdown, read_submit, reply_attachment
 from handlers.commands import handle
-from handlers.model import FieldErrors, Form, Outcome, Reply, Request
+from handlers.model import FieldErrors, Form, Outcome, Reply, Request, Section
 from scheduler import delivery
 from storage.outbox import Claimed
 from storage.store import Store
@@ -269,3 +269,12 @@ def test_people_are_picked_from_the_directory_and_read_back_as_ids(acme: Store) 
     data = actions(card(log_meeting_form(acme)))[0]["data"]
     picked = read_submit({**data, "attendees": "aad-alice,aad-bob"})
     assert picked.values["attendees"] == ["aad-alice", "aad-bob"]
+
+
+def test_a_shortened_card_is_still_valid(validator: Validator) -> None:
+    lines = "\n".join(f"• <@person-{n}> — note {'x' * 80}" for n in range(600))
+    content = card(Reply(summary="Long", blocks=(Section("*Team*"), Section(lines))))
+    assert_valid(validator, content)
+    assert len(json.dumps(content).encode()) < 28 * 1024
+    assert texts(content)[-1] == "Shortened to fit in Teams: the rest did not fit in one message."
+    assert texts(content)[1].startswith("• <at>person-0</at>")
