@@ -84,8 +84,11 @@ class KamBot:
         if not (request.text or request.form_id or request.action or activity.text):
             return  # an empty card submission that is not ours
         outcome = await asyncio.to_thread(handle, request, self.store)
-        if _only_you(outcome) and incoming.personal_chat_of(activity) is None:
-            assert isinstance(outcome, Reply)
+        if (
+            isinstance(outcome, Reply)
+            and outcome.visibility is Visibility.ONLY_YOU
+            and not incoming.personal_chat_of(activity)
+        ):
             outcome = await self._privately(turn_context, request, outcome)
         with speaking(language_of(request.locale)):
             answer = self._activity(request, outcome)
@@ -148,10 +151,6 @@ def _open_chat() -> str:
         "Only you needed to see this. To get such answers privately, open a chat with kam-bot: "
         "select its name and choose Chat, then say hello."
     )
-
-
-def _only_you(outcome: Outcome) -> bool:
-    return isinstance(outcome, Reply) and outcome.visibility is Visibility.ONLY_YOU
 
 
 def _shown(reply: Reply) -> tuple[Block, ...]:
