@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from handlers.access import same_person, workspace_id
+from handlers.errors import UsageError
 from handlers.model import (
     Block,
     Context,
@@ -46,7 +47,12 @@ def across(request: Request, store: Store, run: Callable[[Request], Outcome]) ->
     if account is None or account.workspace_id == here:
         return run(request)
     crossing = Crossing(here, account.workspace_id)
-    return _outward(store, crossing, run(_inward(store, crossing, account, request)))
+    try:
+        outcome = run(_inward(store, crossing, account, request))
+    except UsageError as refused:
+        said = _reply_outward(store, crossing, Reply(summary=refused.message))
+        raise UsageError(said.summary) from None
+    return _outward(store, crossing, outcome)
 
 
 def _inward(store: Store, crossing: Crossing, account: Account, request: Request) -> Request:
@@ -68,13 +74,7 @@ def _inward(store: Store, crossing: Crossing, account: Account, request: Request
 
 def _outward(store: Store, crossing: Crossing, outcome: Outcome) -> Outcome:
     if isinstance(outcome, Reply):
-        shown = [outcome.summary, *(text for block in outcome.blocks for text in _texts(block))]
-        users = [user for text in shown for user in mentioned_users(text)]
-        ids = links.linked_ids(store, crossing.home, users, crossing.here)
-        if not ids:
-            return outcome
-        blocks = tuple(_block(block, ids) for block in outcome.blocks)
-        return replace(outcome, summary=_mentions(outcome.summary, ids), blocks=blocks)
+        return _reply_outward(store, crossing, outcome)
     if isinstance(outcome, Form):
         people = [u for f in outcome.fields if isinstance(f, UsersField) for u in f.initial]
         ids = links.linked_ids(store, crossing.home, people, crossing.here)
@@ -86,6 +86,16 @@ def _outward(store: Store, crossing: Crossing, outcome: Outcome) -> Outcome:
         )
         return replace(outcome, fields=fields)
     return outcome
+
+
+def _reply_outward(store: Store, crossing: Crossing, reply: Reply) -> Reply:
+    shown = [reply.summary, *(text for block in reply.blocks for text in _texts(block))]
+    users = [user for text in shown for user in mentioned_users(text)]
+    ids = links.linked_ids(store, crossing.home, users, crossing.here)
+    if not ids:
+        return reply
+    blocks = tuple(_block(block, ids) for block in reply.blocks)
+    return replace(reply, summary=_mentions(reply.summary, ids), blocks=blocks)
 
 
 def _texts(block: Block) -> tuple[str, ...]:

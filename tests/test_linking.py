@@ -3,16 +3,20 @@ signed Slack endpoint and Bot Framework activities to `/api/messages` of the sam
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.server import TEAMS
 from bot.teams.delivery import TeamsDeliverer
 from scheduler.jobs import TickReport, tick
+from storage.models import LinkCode
 from storage.store import Store
 from tests.fake_connector import FakeConnector
 from tests.reminder_world import Clock, slack_deliverer
@@ -172,3 +176,24 @@ async def test_unlink_parts_a_channel_but_never_the_last(both: Both) -> None:
     assert "isn't bound" in seen(privately)
     kept = await both.slack.slash("/kam account unlink", user=ALICE)
     assert "only channel of *Acme Group*" in slack_seen(kept)
+
+
+async def test_a_code_is_kept_only_as_a_hash(both: Both) -> None:
+    code = await acme_in_slack(both)
+    with Session(both.teams.store.engine) as session:
+        [row] = session.scalars(select(LinkCode)).all()
+    assert code not in repr(vars(row))
+    assert row.code_hash == hashlib.sha256(code.encode()).hexdigest()
+
+
+async def test_a_teams_user_not_linked_is_not_the_kam(both: Both) -> None:
+    await acme_linked(both)
+    refused = await both.teams.say("kam account unlink", who=T_BOB)
+    assert "Only the KAM of Acme Group, <at>U0ALICE</at>, can" in seen(refused)
+    code = code_in(slack_seen(await both.slack.slash("/kam link-me", user=ALICE)))
+    await both.teams.say(f"kam link-me {code}", who=T_ALICE, conversation="a:alice-personal")
+    await both.teams.say("kam account unlink", who=T_BOB)
+    told = both.teams.connector.delivered()[-1]
+    assert "Only the KAM of Acme Group, <at>aad-alice</at>, can" in seen(told)
+    shown = slack_seen(await both.slack.slash("/kam account", user=ALICE))
+    assert f"Teams: `{T_CHANNEL}`" in shown
