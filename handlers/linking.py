@@ -9,6 +9,7 @@ from handlers.errors import UsageError
 from handlers.i18n import _, speaking
 from handlers.model import Reply, Request, Section, Visibility
 from storage import links
+from storage.models import Account
 from storage.store import AlreadyExists, Store
 
 PLATFORMS = {"slack": "Slack", "teams": "Teams", "console": "Console"}
@@ -79,6 +80,21 @@ def unlink_account(request: Request, store: Store) -> Reply:
             "channels. To link it again, the KAM types `/kam account link` in one of them."
         ).format(account=account.name)
         return Reply(summary=text, blocks=(Section(text),), visibility=Visibility.CHANNEL)
+
+
+def parted_notice(account: Account, platform: str, channel: str, reason: str) -> str:
+    """Told to the KAM when one of several channels can no longer be reached."""
+    return _(
+        "I can't post in the {platform} channel `{channel}` of *{account}* any more "
+        "(`{reason}`), so I unlinked it; its reminders go to the account's other channels. "
+        "To link it again, add me back there and type `/kam account link` in the account's "
+        "channel."
+    ).format(
+        platform=PLATFORMS.get(platform, platform),
+        channel=channel,
+        account=account.name,
+        reason=reason,
+    )
 
 
 def channel_lines(store: Store, account_id: int, here: tuple[int, str]) -> str:

@@ -197,3 +197,16 @@ async def test_a_teams_user_not_linked_is_not_the_kam(both: Both) -> None:
     assert "Only the KAM of Acme Group, <at>aad-alice</at>, can" in seen(told)
     shown = slack_seen(await both.slack.slash("/kam account", user=ALICE))
     assert f"Teams: `{T_CHANNEL}`" in shown
+
+
+async def test_a_teams_channel_that_is_gone_is_unlinked_and_slack_goes_on(both: Both) -> None:
+    await acme_linked(both)
+    both.teams.connector.fail_next(403)
+    report = await both.tick(MONDAY)
+    assert report.delivery.paused_accounts == []
+    await both.tick(MONDAY + timedelta(minutes=1))
+    assert len([post for post in both.slack.fake.posted(CHANNEL) if post.get("metadata")]) == 1
+    [told] = both.slack.fake.posted("D" + ALICE)
+    assert "I can't post in the Teams channel" in slack_seen(told)
+    shown = slack_seen(await both.slack.slash("/kam account", user=ALICE))
+    assert "Linked channels" not in shown
