@@ -197,15 +197,10 @@ class Store:
         """Unbind a channel unless it is the account's last one; True when it was unbound."""
         self._accounts.clear()
         with self._writing() as session:
-            bindings = session.scalars(select(ChannelBinding).filter_by(account_id=account_id))
+            query = select(ChannelBinding).filter_by(account_id=account_id)
+            bindings = list(session.scalars(query))
             found = [b for b in bindings if (b.workspace_id, b.channel) == (workspace_id, channel)]
-            if (
-                not found
-                or session.scalar(
-                    select(func.count()).where(ChannelBinding.account_id == account_id)
-                )
-                == 1
-            ):
+            if not found or len(bindings) == 1:
                 return False
             session.delete(found[0])
             return True
