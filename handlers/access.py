@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from handlers.errors import UsageError
 from handlers.i18n import _
 from handlers.model import Request
+from storage import links
 from storage.models import Account
 from storage.store import Store
 
@@ -48,6 +49,16 @@ def archived_notice(account: Account) -> str:
         day=local_today(account, account.archived_at).isoformat(),
         who=f"<@{account.archived_by}>",
     )
+
+
+def same_person(store: Store, account: Account, workspace: int, user: str) -> str:
+    """The id by which the account knows `user` of `workspace`: their own on the account's
+    platform, else the one they joined to it with `/kam link-me` (or their own, unknown there).
+
+    Every permission check compares this id with the KAM and the team."""
+    if workspace == account.workspace_id:
+        return user
+    return links.linked_ids(store, workspace, [user], account.workspace_id).get(user, user)
 
 
 def is_member(account: Account, user: str) -> bool:

@@ -13,6 +13,7 @@ from handlers.access import (
 )
 from handlers.errors import UsageError
 from handlers.i18n import _, ngettext, speaking
+from handlers.linking import channel_lines, link_account, unlink_account
 from handlers.model import (
     Actions,
     Block,
@@ -45,11 +46,16 @@ def account(request: Request, store: Store, args: str) -> Reply:
         return archive_account(request, store)
     if action == "unarchive":
         return unarchive_account(request, store)
+    if action == "link":
+        return link_account(request, store, rest.strip())
+    if action == "unlink":
+        return unlink_account(request, store)
     if action:
         raise UsageError(
             _(
                 "I don't know `account {action}`. Use `/kam account` to see this channel's "
-                "account, `/kam account create Acme Group` to create one, or "
+                "account, `/kam account create Acme Group` to create one, "
+                "`/kam account link` to run it from a Slack and a Teams channel, or "
                 "`/kam account archive` when the customer has left."
             ).format(action=action)
         )
@@ -160,7 +166,7 @@ def unarchive_button(request: Request, store: Store) -> Reply:
 
 
 def show_account(request: Request, store: Store) -> Reply:
-    _workspace, found = bound_account(request, store, archived_ok=True)
+    workspace, found = bound_account(request, store, archived_ok=True)
     require(request, found, Action.VIEW)
     today = local_today(found, request.received_at)
     last = store.last_held(found.id)
@@ -180,12 +186,19 @@ def show_account(request: Request, store: Store) -> Reply:
             Section(_("*Account team*") + "\n" + team),
             Section(_("*Last meeting of each kind*")),
             Fields(meetings),
+            *_linked(store, found.id, (workspace, request.channel)),
         ),
     )
 
 
 def _archived(account: Account) -> tuple[Block, ...]:
     return (Section(archived_notice(account)),) if account.archived_at is not None else ()
+
+
+def _linked(store: Store, account_id: int, here: tuple[int, str]) -> tuple[Section, ...]:
+    """The channels, once the account has more than one (on one platform or two)."""
+    lines = channel_lines(store, account_id, here)
+    return (Section(_("*Linked channels*") + "\n" + lines),) if "\n" in lines else ()
 
 
 def _held(day: date | None, today: date) -> str:

@@ -16,8 +16,10 @@ from handlers.errors import InvalidForm, UsageError
 from handlers.export import export
 from handlers.home import HOME, home
 from handlers.i18n import _, current, language_of, speaking
+from handlers.identity import across
 from handlers.kpis import FORM_ID as KPI_FORM
 from handlers.kpis import kpi, submit_kpi
+from handlers.linking import link_me
 from handlers.log_context import WORKSPACE, scope
 from handlers.meetings import FORM_ID as MEETING_FORM
 from handlers.meetings import UNDO, log_meeting, meetings, submit_meeting, undo_meeting
@@ -123,9 +125,22 @@ COMMANDS: tuple[Command, ...] = (
         "account",
         account,
         lambda: _(
-            "Show this channel's key account, create one, or archive it when the customer left"
+            "Show this channel's key account, create one, link it to another channel, "
+            "or archive it when the customer left"
         ),
-        ("account", "account create Acme Group", "account archive", "account unarchive"),
+        (
+            "account",
+            "account create Acme Group",
+            "account link",
+            "account archive",
+            "account unarchive",
+        ),
+    ),
+    Command(
+        "link-me",
+        link_me,
+        lambda: _("Be the same person on Slack and Teams: get a code here, type it there"),
+        ("link-me", "link-me K7QX2MPA"),
     ),
     Command(
         "team",
@@ -320,15 +335,20 @@ def _handle(request: Request, store: Store) -> Outcome:
 
 
 def _run(request: Request, store: Store) -> Outcome:
-    name, _sep, args = request.text.strip().partition(" ")
+    name = request.text.strip().partition(" ")[0]
     command = _BY_NAME.get(name.lower())
     if command is not None:
-        return command.run(request, store, args.strip())
+        return across(request, store, lambda asked: command.run(asked, store, _args(asked)))
     reply = help_text(request, store, "")
     if not name:
         return reply
     note = Section(_("I don't know the command `{name}`. Here is what I can do:").format(name=name))
     return replace(reply, blocks=(note, *reply.blocks))
+
+
+def _args(request: Request) -> str:
+    """What follows the command word."""
+    return request.text.strip().partition(" ")[2].strip()
 
 
 def _printable(request: Request) -> Request:
@@ -344,11 +364,12 @@ def _act(request: Request, store: Store) -> Outcome:
     act = ACTIONS.get(request.action)
     if act is None:
         raise UsageError(_("That button is no longer available. Run the command again."))
-    return act(request, store)
+    return across(request, store, lambda asked: act(asked, store))
 
 
 def _submit(request: Request, store: Store) -> Outcome:
     submit = FORMS.get(request.form_id)
     if submit is None:
         raise UsageError(_("That form is no longer available. Run the command again."))
-    return submit(replace(request, channel=request.state.get("channel", "")), store)
+    channel = request.state.get("channel", "")
+    return across(replace(request, channel=channel), store, lambda asked: submit(asked, store))

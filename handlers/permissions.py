@@ -39,6 +39,7 @@ class Action(Enum):
     SET_CHECKINS = "change the check-in schedule"
     RUN_WORKSHOP = "start and close a workshop, pick its ideas"
     MANAGE_TEAM = "manage the account team"
+    LINK_CHANNELS = "link or unlink the account's channels"
     CHANGE_SETTINGS = "change settings"
     ARCHIVE = "archive the account"
     DELETE = "delete a meeting or the account"
@@ -61,6 +62,7 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.SET_CHECKINS: STEWARDS,
     Action.RUN_WORKSHOP: STEWARDS,
     Action.MANAGE_TEAM: STEWARDS,
+    Action.LINK_CHANNELS: STEWARDS,
     Action.CHANGE_SETTINGS: STEWARDS,
     Action.ARCHIVE: STEWARDS,
     Action.DELETE: STEWARDS,
@@ -128,6 +130,7 @@ _DOING: dict[Action, Callable[[], str]] = {
     Action.SET_CHECKINS: lambda: _("change the check-in schedule"),
     Action.RUN_WORKSHOP: lambda: _("run the account's workshops"),
     Action.MANAGE_TEAM: lambda: _("change the account team"),
+    Action.LINK_CHANNELS: lambda: _("link or unlink the account's channels"),
     Action.CHANGE_SETTINGS: lambda: _("change the account's settings"),
     Action.ARCHIVE: lambda: _("archive the account"),
     Action.DELETE: lambda: _("delete meetings or the account"),

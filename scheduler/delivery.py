@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from handlers.criteria import requalification
 from handlers.i18n import speaking
+from handlers.linking import parted_notice
 from handlers.model import Reply, Visibility
 from handlers.opportunities import stale_reminder
 from handlers.reminders import DueItem, agreement_expiring, paused_notice, reminder
@@ -201,8 +202,33 @@ async def _unreachable(
     for account_id in sorted(
         {row.account_id for row in rows if row.account_id and not row.to_user}
     ):
+        if await asyncio.to_thread(_part, store, account_id, rows[0], reason, now):
+            continue
         await asyncio.to_thread(_pause, store, account_id, rows[0].workspace, reason, now)
         report.paused_accounts.append(account_id)
+
+
+def _part(store: Store, account_id: int, row: Claimed, reason: str, now: datetime) -> bool:
+    """A gone channel of an account with other channels is unlinked instead of the account
+    paused, and the KAM told; False when it was the account's last channel."""
+    workspace = store.workspace_id(row.platform, row.workspace, now)
+    account = store.account(account_id)
+    if account is None or not store.unbind_channel(account_id, workspace, row.target):
+        return False
+    with speaking(account.language):
+        notice = parted_notice(account, row.platform, row.target, reason)
+    outbox.enqueue(
+        store.engine,
+        dedupe_key=f"parted:{account_id}:{workspace}:{row.target}",
+        workspace_id=account.workspace_id,
+        account_id=account_id,
+        target=account.kam,
+        to_user=True,
+        topic="notice",
+        body=notice,
+        now=now,
+    )
+    return True
 
 
 def _pause(store: Store, account_id: int, workspace: str, reason: str, now: datetime) -> None:

@@ -106,7 +106,11 @@ class Account(Base):
 
 
 class ChannelBinding(Base):
-    """A channel that speaks for one account; a channel belongs to at most one account."""
+    """A channel that speaks for one account; a channel belongs to at most one account.
+
+    `workspace_id` is the channel's own (a Teams channel linked to an account run from Slack
+    carries its tenant), so reminders reach each channel through its own platform.
+    """
 
     __tablename__ = "channel_binding"
     __table_args__ = (UniqueConstraint("workspace_id", "channel"),)
@@ -117,6 +121,39 @@ class ChannelBinding(Base):
     channel: Mapped[str] = mapped_column(String(255))
 
     account: Mapped[Account] = relationship(back_populates="channels")
+
+
+class LinkCode(Base):
+    """A one-time code that joins a channel or a person on another platform to what issued it.
+
+    Only a hash of the code is kept; it works once (`used_at`) and only until `expires_at`.
+    `account_id` is set for a channel link, else the code links its issuer's identity.
+    """
+
+    __tablename__ = "link_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class PersonLink(Base):
+    """One person on two platforms: their id in `workspace_id` is also `other_user_id` in
+    `other_workspace_id`. Each link is stored in both directions, so either side looks it up."""
+
+    __tablename__ = "person_link"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id", "other_workspace_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    other_workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    other_user_id: Mapped[str] = mapped_column(String(64))
+    linked_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class TeamMember(Base):

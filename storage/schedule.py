@@ -288,7 +288,8 @@ _COLUMNS = [
 
 def _queue_statement(engine: Engine, now: datetime, oldest: datetime) -> Executable:
     """Queue each open item's latest step due in (oldest, now], to every channel of its account
-    and, when the step says so, to its KAM, in one INSERT … SELECT.
+    (each through its own workspace and platform) and, when the step says so, to its KAM, in one
+    INSERT … SELECT.
 
     Why: `row_number()` picks each item's latest step in one pass over the partial index of open
     steps, where a NOT EXISTS per candidate searched the table again, and UNION ALL serves both
@@ -327,10 +328,12 @@ def _queue_statement(engine: Engine, now: datetime, oldest: datetime) -> Executa
         )
         .cte("due", nesting=True)
     )
-    to_channels = _outbox_rows(due, ChannelBinding.channel, now, to_user=False).join(
-        ChannelBinding, ChannelBinding.account_id == due.c.account_id
+    to_channels = _outbox_rows(
+        due, ChannelBinding.workspace_id, ChannelBinding.channel, now, to_user=False
+    ).join(ChannelBinding, ChannelBinding.account_id == due.c.account_id)
+    to_kams = _outbox_rows(due, due.c.workspace_id, due.c.kam, now, to_user=True).where(
+        due.c.notify_kam.is_(True)
     )
-    to_kams = _outbox_rows(due, due.c.kam, now, to_user=True).where(due.c.notify_kam.is_(True))
     rows = union_all(to_channels, to_kams).subquery("outbox_rows")
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     statement: Executable = (
@@ -344,12 +347,15 @@ def _queue_statement(engine: Engine, now: datetime, oldest: datetime) -> Executa
 
 def _outbox_rows(
     due: CTE,
+    workspace: ColumnElement[int] | InstrumentedAttribute[int],
     target: ColumnElement[str] | InstrumentedAttribute[str],
     now: datetime,
     *,
     to_user: bool,
 ) -> Select[Any]:
-    """Outbox columns for the due steps, to `target`; the key says which kind of target."""
+    """Outbox columns for the due steps, to `target` in `workspace`: a channel's own (a linked
+    Teams channel of an account run from Slack is reached through Teams), the KAM's the
+    account's. The key says which kind of target."""
     c = due.c
     key = (
         literal("k:" if to_user else "r:")
@@ -365,7 +371,7 @@ def _outbox_rows(
     )
     return select(
         key,
-        c.workspace_id,
+        workspace,
         c.account_id,
         target,
         literal(to_user),

@@ -182,6 +182,42 @@ class Store:
             raise AlreadyExists(name) from error
         return account
 
+    def bind_channel(self, account_id: int, workspace_id: int, channel: str) -> None:
+        """Bind one more channel, of any platform's workspace, to an existing account."""
+        self._accounts.clear()
+        try:
+            with self._writing() as session:
+                session.add(
+                    ChannelBinding(
+                        account_id=account_id, workspace_id=workspace_id, channel=channel
+                    )
+                )
+        except IntegrityError as error:
+            raise AlreadyExists(channel) from error
+
+    def unbind_channel(self, account_id: int, workspace_id: int, channel: str) -> bool:
+        """Unbind a channel unless it is the account's last one; True when it was unbound."""
+        self._accounts.clear()
+        with self._writing() as session:
+            query = select(ChannelBinding).filter_by(account_id=account_id)
+            bindings = list(session.scalars(query))
+            found = [b for b in bindings if (b.workspace_id, b.channel) == (workspace_id, channel)]
+            if not found or len(bindings) == 1:
+                return False
+            session.delete(found[0])
+            return True
+
+    def account_channels(self, account_id: int) -> list[tuple[str, int, str]]:
+        """The account's channels as (platform, workspace id, channel), oldest binding first."""
+        query = (
+            select(Workspace.platform, ChannelBinding.workspace_id, ChannelBinding.channel)
+            .join(Workspace, Workspace.id == ChannelBinding.workspace_id)
+            .where(ChannelBinding.account_id == account_id)
+            .order_by(ChannelBinding.id)
+        )
+        with self._session() as session:
+            return [(platform, ws, channel) for platform, ws, channel in session.execute(query)]
+
     def workspace_defaults(self, workspace_id: int) -> tuple[str | None, str | None]:
         """The time zone and language new accounts of the workspace start with, once chosen."""
         query = select(Workspace.timezone, Workspace.language).where(Workspace.id == workspace_id)

@@ -43,7 +43,8 @@ CHANNEL = "C-zyx"
 TYPED = {"Zyx", "Qwv", "Plok", "sales", "Europe", "Stockholm", "SE", "UTC", "kam", "alice", "eve"}
 COMPACT = {"tn", "mn", "md"}
 """Babel's Swedish abbreviations of thousand, million and billion in amounts like `400 tn`."""
-"""Swedish abbreviations of thousands, millions and billions, from Babel's locale data."""
+TYPED |= {"test"}  # the platform's name, beside a linked channel
+CODE = re.compile(r"`([A-Z2-9]{8})`")
 MONTHS = {name.lower() for name in get_month_names("wide", locale="sv").values()}
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 UNREAD = re.compile(r"`[^`]*`|<@[^>]*>|\{\w*\}")
@@ -240,6 +241,11 @@ SCRIPT = [
     'opp add "Plok" value lots close 2027-03-31',
     'opp add "Plok" value 1k close 2027-03-31 stage plok',
     "opp",
+    "account link",
+    "account link ABCDEFGH",
+    "account unlink",
+    "link-me",
+    "link-me ABCDEFGH",
 ]
 
 
@@ -286,6 +292,7 @@ def test_every_reply_form_and_error_is_translated(store: Store) -> None:
         swede.say(line)
     for outcome in _buttons(swede, archived):
         swede.check("button", outcome)
+    _link(swede)
     assert [(what, words) for what, words in swede.seen if words] == []
 
 
@@ -384,6 +391,18 @@ def _check_kpi_and_opportunity_forms(swede: Swede) -> None:
     assert isinstance(added, Form)
     submit = swede.request(form_id=added.id, state=added.state)
     swede.check("new opportunity", handle(replace(submit, values={"name": "Qwv"}), swede.store))
+
+
+def _link(swede: Swede) -> None:
+    """A second channel and a second platform joined with codes, and parted again."""
+    code = CODE.findall(" ".join(texts(swede.say("account link"))))[0]
+    second = swede.request(channel="C-second", text=f"account link {code}")
+    swede.check("linked", handle(second, swede.store))
+    swede.say("account")
+    swede.check("unlinked", handle(replace(second, text="account unlink"), swede.store))
+    code = CODE.findall(" ".join(texts(swede.say("link-me"))))[0]
+    elsewhere = swede.request(workspace="T2", channel="D-kam", text=f"link-me {code}")
+    swede.check("linked person", handle(elsewhere, swede.store))
 
 
 def _buttons(swede: Swede, reply: Outcome) -> Iterator[Outcome]:

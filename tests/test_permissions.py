@@ -64,6 +64,7 @@ EXERCISES: dict[Action, Exercise] = {
     Action.EXPORT: typed("export"),
     Action.ARCHIVE: typed("account archive"),
     Action.RUN_WORKSHOP: typed("workshop start"),
+    Action.LINK_CHANNELS: typed("account link"),
 }
 BUILT_ELSEWHERE = {
     Action.ANSWER_CHECKIN,

@@ -14,7 +14,7 @@ from jsonschema.validators import validator_for
 
 from bot.teams.cards import Submitted, form_attachment, markdown, read_submit, reply_attachment
 from handlers.commands import handle
-from handlers.model import FieldErrors, Form, Outcome, Reply, Request
+from handlers.model import FieldErrors, Form, Outcome, Reply, Request, Section
 from scheduler import delivery
 from storage.outbox import Claimed
 from storage.store import Store
@@ -48,8 +48,18 @@ def card(outcome: Outcome, form: Form | None = None) -> dict[str, Any]:
 
 
 def assert_valid(validator: Validator, content: dict[str, Any]) -> None:
-    """Valid against the published 1.5 schema, once the Teams-only `msteams` is set aside."""
-    validator.validate({k: v for k, v in content.items() if k != "msteams"})
+    """Valid against the published 1.5 schema, once the Teams-only parts are set aside: the
+    card's `msteams` and the people picker's `choices.data`."""
+    validator.validate(_without_teams_parts(content))
+
+
+def _without_teams_parts(part: Any) -> Any:
+    if isinstance(part, list):
+        return [_without_teams_parts(item) for item in part]
+    if isinstance(part, dict):
+        teams_only = ("msteams", "choices.data")
+        return {k: _without_teams_parts(v) for k, v in part.items() if k not in teams_only}
+    return part
 
 
 def texts(content: dict[str, Any]) -> list[str]:
@@ -141,7 +151,7 @@ def test_a_refused_form_shows_again_what_was_entered(validator: Validator, acme:
     entered = {
         "kind": "tactical",
         "held_on": "2030-01-01",
-        "attendees": "@alice",
+        "attendees": "aad-alice,aad-bob",
         "decisions": "Go",
     }
     sent = read_submit({**actions(card(form))[0]["data"], **entered})
@@ -239,7 +249,8 @@ def test_malformed_fields_read_back_empty() -> None:
 def test_initial_values_are_shown(acme: Store) -> None:
     form = log_meeting_form(acme)
     inputs = {element["id"]: element for element in card(form)["body"] if "id" in element}
-    assert inputs["attendees"]["value"] == "@kam"
+    assert inputs["attendees"]["value"] == "kam"
+    assert inputs["attendees"]["isMultiSelect"] is True
     assert inputs["kind"]["style"] == "compact"
     assert inputs["held_on"] == {
         "type": "Input.Date",
@@ -248,3 +259,22 @@ def test_initial_values_are_shown(acme: Store) -> None:
         "isRequired": True,
         "value": "2026-11-27",
     }
+
+
+def test_people_are_picked_from_the_directory_and_read_back_as_ids(acme: Store) -> None:
+    inputs = {e["id"]: e for e in card(log_meeting_form(acme))["body"] if "id" in e}
+    picker = inputs["attendees"]
+    assert picker["type"] == "Input.ChoiceSet"
+    assert picker["choices.data"] == {"type": "Data.Query", "dataset": "graph.microsoft.com/users"}
+    data = actions(card(log_meeting_form(acme)))[0]["data"]
+    picked = read_submit({**data, "attendees": "aad-alice,aad-bob"})
+    assert picked.values["attendees"] == ["aad-alice", "aad-bob"]
+
+
+def test_a_shortened_card_is_still_valid(validator: Validator) -> None:
+    lines = "\n".join(f"• <@person-{n}> — note {'x' * 80}" for n in range(600))
+    content = card(Reply(summary="Long", blocks=(Section("*Team*"), Section(lines))))
+    assert_valid(validator, content)
+    assert len(json.dumps(content).encode()) < 28 * 1024
+    assert texts(content)[-1] == "Shortened to fit in Teams: the rest did not fit in one message."
+    assert texts(content)[1].startswith("• <at>person-0</at>")

@@ -10,7 +10,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
@@ -26,6 +26,7 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bot.settings import Settings
 from bot.teams import incoming
+from bot.teams.delivery import TeamsDeliverer
 from bot.teams.incoming import PLATFORM
 from bot.teams.outgoing import (
     FormKey,
@@ -36,7 +37,19 @@ from bot.teams.outgoing import (
     reply_activity,
 )
 from handlers.commands import Observer, handle
-from handlers.model import FieldErrors, Form, Outcome, Request
+from handlers.i18n import _, language_of, speaking
+from handlers.model import (
+    Block,
+    Context,
+    FieldErrors,
+    Form,
+    Outcome,
+    Reply,
+    Request,
+    Section,
+    Visibility,
+)
+from scheduler.delivery import Unreachable
 from storage import conversations
 from storage.store import Store
 
@@ -52,6 +65,7 @@ class KamBot:
 
     store: Store
     clock: Clock
+    app_id: str = ""
     forms: OpenForms = field(default_factory=OpenForms)
     observe: Observer | None = None
     _remembered: set[tuple[str, str]] = field(default_factory=set)
@@ -71,7 +85,30 @@ class KamBot:
         if not (request.text or request.form_id or request.action or activity.text):
             return  # an empty card submission that is not ours
         outcome = await asyncio.to_thread(handle, request, self.store, self.observe)
-        await turn_context.send_activity(self._activity(request, outcome))
+        if (
+            isinstance(outcome, Reply)
+            and outcome.visibility is Visibility.ONLY_YOU
+            and not incoming.personal_chat_of(activity)
+        ):
+            outcome = await self._privately(turn_context, request, outcome)
+        with speaking(language_of(request.locale)):
+            answer = self._activity(request, outcome)
+        await turn_context.send_activity(answer)
+
+    async def _privately(self, turn_context: TurnContext, request: Request, reply: Reply) -> Reply:
+        """Teams has no message only one person sees: an only-you reply goes to the caller's
+        personal chat with the bot, and the conversation hears only that it did; without such a
+        chat, the reply stays here and says how to open one."""
+        deliverer = TeamsDeliverer(turn_context.adapter, self.store, self.app_id)
+        with speaking(language_of(request.locale)):
+            try:
+                await deliverer.post(request.workspace, request.user, reply, [])
+            except Exception as error:
+                if not isinstance(error, Unreachable):  # Unreachable: no personal chat known
+                    log.warning("could not answer %s privately", request.user, exc_info=True)
+                return replace(reply, blocks=(*_shown(reply), Context(_open_chat())))
+            note = _("I've sent you the details privately, in your chat with kam-bot.")
+            return Reply(summary=note, blocks=(Section(note),))
 
     def _activity(self, request: Request, outcome: Outcome) -> Activity:
         """A form is kept for its errors; errors re-render the form the person filled in."""
@@ -108,6 +145,18 @@ class KamBot:
             user=incoming.personal_chat_of(activity),
         )
         self._remembered.add(where)
+
+
+def _open_chat() -> str:
+    return _(
+        "Only you needed to see this. To get such answers privately, open a chat with kam-bot: "
+        "select its name and choose Chat, then say hello."
+    )
+
+
+def _shown(reply: Reply) -> tuple[Block, ...]:
+    """The blocks a card shows: a reply without any shows its summary."""
+    return reply.blocks or (Section(reply.summary),)
 
 
 def _installed(activity: Activity) -> bool:
@@ -153,7 +202,8 @@ def teams_app(
     """botbuilder's CloudAdapter; an empty MicrosoftAppId is the emulator's mode, without auth."""
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_configuration(settings)))
     adapter.on_turn_error = _on_turn_error
-    return Teams(adapter, KamBot(store, clock, observe=observe), settings.microsoftappid)
+    bot = KamBot(store, clock, settings.microsoftappid, observe=observe)
+    return Teams(adapter, bot, settings.microsoftappid)
 
 
 def _configuration(settings: Settings) -> SimpleNamespace:

@@ -8,6 +8,7 @@ client below a card's declared version shows only its fallback text, and mobile 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -17,6 +18,7 @@ from typing import Any
 from botbuilder.core import CardFactory
 
 from handlers import model
+from handlers.i18n import _
 from handlers.model import (
     ChoiceField,
     DateField,
@@ -31,7 +33,11 @@ from handlers.model import (
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 REPLY_VERSION = "1.2"
 FORM_VERSION = "1.3"
-USERS_HINT = "@alice @bob"
+PEOPLE_QUERY = "choices.data"
+CARD_LIMIT = 24_000
+"""Bytes of card JSON: Teams refuses a message over about 28 KB, and the activity around the
+card (summary, addresses, the reply's fallback text) needs room too."""
+SUMMARY_LIMIT, LINE_LIMIT = 1000, 2000
 BUTTON_STYLES = {"primary": "positive", "danger": "destructive"}
 FORM_KEY, STATE_KEY, KINDS_KEY = "kam_form", "kam_state", "kam_kinds"
 ACTION_KEY, VALUE_KEY = "kam_action", "kam_value"
@@ -55,13 +61,51 @@ class Submitted:
 
 
 def reply_attachment(reply: Reply) -> dict[str, Any]:
-    """A message card: one element per neutral block, mentions made real for Teams."""
+    """A message card: one element per neutral block, mentions made real for Teams; a card
+    over Teams' size limit is cut to what fits and says so."""
+    card = _reply_card(reply)
+    if _size(card) > CARD_LIMIT:
+        card = _shortened(reply)
+    return _attachment(card)
+
+
+def _reply_card(reply: Reply) -> dict[str, Any]:
     body = [element for block in reply.blocks for element in _elements(block)]
     card = _card(body, REPLY_VERSION, reply.summary)
     mentioned = [user for block in reply.blocks for user in _mentions(block)]
     if mentioned:
         card["msteams"] = {"entities": [_mention(user) for user in dict.fromkeys(mentioned)]}
-    return _attachment(card)
+    return card
+
+
+def _shortened(reply: Reply) -> dict[str, Any]:
+    """The longest start of the reply, line by line, that fits with a note that it was cut."""
+    pieces = [piece for block in reply.blocks for piece in _lines(block)]
+    note = model.Context(_("Shortened to fit in Teams: the rest did not fit in one message."))
+
+    def card(kept: int) -> dict[str, Any]:
+        blocks = (*pieces[:kept], note)
+        return _reply_card(replace(reply, summary=reply.summary[:SUMMARY_LIMIT], blocks=blocks))
+
+    fits, too_many = 0, len(pieces)
+    while fits + 1 < too_many:
+        middle = (fits + too_many) // 2
+        fits, too_many = (middle, too_many) if _size(card(middle)) <= CARD_LIMIT else (fits, middle)
+    if fits == 0 and pieces and isinstance(pieces[0], model.Section):
+        pieces[0] = model.Section(pieces[0].text[:LINE_LIMIT] + "…")
+        fits = 1
+    return card(fits)
+
+
+def _lines(block: model.Block) -> list[model.Block]:
+    """A long text block as one block per line, so a long list can be cut between items."""
+    if isinstance(block, model.Section | model.Context) and "\n" in block.text:
+        return [replace(block, text=line) for line in block.text.splitlines() if line.strip()]
+    return [block]
+
+
+def _size(card: dict[str, Any]) -> int:
+    return len(json.dumps(card, ensure_ascii=False).encode())
 
 
 def form_attachment(
@@ -72,8 +116,8 @@ def form_attachment(
     """A form card; a refused submission comes back with each field's error under it and, with
     `values`, what the person had entered, so nothing typed is lost.
 
-    People are typed as `@name` in a text input: Teams' people picker needs Microsoft Graph
-    permissions the bot does not ask for, so the handler judges the names it is given.
+    People are chosen with Teams' people picker, which answers with AAD object ids: the ids
+    the bot knows people by in Teams.
     """
     errors, values = errors or {}, values or {}
     body: list[dict[str, Any]] = [_text(form.title, size="Large", weight="Bolder")]
@@ -189,9 +233,21 @@ def _input(neutral: FormField) -> dict[str, Any]:
         initial = {"value": neutral.initial.isoformat()} if neutral.initial else {}
         return {"type": "Input.Date", **common, **initial}
     if isinstance(neutral, UsersField):
-        people = " ".join(f"@{user}" for user in neutral.initial)
-        return {"type": "Input.Text", **common, "placeholder": USERS_HINT, "value": people}
+        return {"type": "Input.ChoiceSet", **common, **_people_picker(neutral)}
     return {"type": "Input.Text", **common, **_text_input(neutral)}
+
+
+def _people_picker(neutral: UsersField) -> dict[str, Any]:
+    """Teams' people picker: it searches the tenant's directory itself and submits the chosen
+    AAD object ids, comma-separated; the initial people are given as choices to show them
+    chosen. `choices.data` is Teams-only (Adaptive Cards 1.6's Data.Query)."""
+    chosen = list(neutral.initial)
+    return {
+        "isMultiSelect": True,
+        "choices": [{"title": user, "value": user} for user in chosen],
+        PEOPLE_QUERY: {"type": "Data.Query", "dataset": "graph.microsoft.com/users"},
+        "value": ",".join(chosen),
+    }
 
 
 def _choices(neutral: ChoiceField) -> dict[str, Any]:
