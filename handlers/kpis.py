@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from handlers.access import bound_account
 from handlers.charts import trend_png
+from handlers.confidential import in_the_open
 from handlers.errors import InvalidForm, UsageError
 from handlers.figures import (
     PERCENT,
@@ -192,8 +193,7 @@ def _store(
         set_at=request.received_at,
     )
     previous = kpis.set_kpi(store, account.id, new)
-    confidential = metric in CONFIDENTIAL and request.external
-    if confidential:
+    if metric in CONFIDENTIAL and in_the_open(request):
         return _confirmation(request, account, new, previous, Visibility.ONLY_YOU)
     with speaking(account.language):
         return _confirmation(request, account, new, previous, Visibility.CHANNEL)
@@ -289,8 +289,7 @@ def chart(request: Request, store: Store, args: str) -> Reply:
                 "Set one with `/kam kpi set {key} 2026-Q3 1.2M target 1.5M`."
             ).format(metric=metric_title(metric), account=account.name, key=metric)
         )
-    confidential = metric in CONFIDENTIAL and request.external
-    if confidential:
+    if metric in CONFIDENTIAL and in_the_open(request):
         return _chart_reply(account, metric, values, Visibility.ONLY_YOU)
     with speaking(account.language):
         return _chart_reply(account, metric, values, Visibility.CHANNEL)

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.access import bound_account, local_today
+from handlers.confidential import in_the_open
 from handlers.errors import InvalidForm, UsageError
 from handlers.figures import amount_help, figure, read_amount
 from handlers.i18n import _, ngettext, speaking
@@ -426,7 +427,7 @@ def _announce(
     request: Request, account: Account, row: Opportunity, before: Opportunity | None
 ) -> Reply:
     """Competitors are never shown in a channel with external members: there it is only you."""
-    if request.external:
+    if in_the_open(request):
         return _announcement(request, row, before, Visibility.ONLY_YOU)
     with speaking(account.language):
         return _announcement(request, row, before, Visibility.CHANNEL)

@@ -41,7 +41,7 @@ class Action(Enum):
     MANAGE_TEAM = "manage the account team"
     LINK_CHANNELS = "link or unlink the account's channels"
     CHANGE_SETTINGS = "change settings"
-    ARCHIVE = "archive the account"
+    ARCHIVE = "archive the account, bring it back"
     DELETE = "delete a meeting or the account"
 
 
@@ -132,7 +132,7 @@ _DOING: dict[Action, Callable[[], str]] = {
     Action.MANAGE_TEAM: lambda: _("change the account team"),
     Action.LINK_CHANNELS: lambda: _("link or unlink the account's channels"),
     Action.CHANGE_SETTINGS: lambda: _("change the account's settings"),
-    Action.ARCHIVE: lambda: _("archive the account"),
+    Action.ARCHIVE: lambda: _("archive the account or bring it back"),
     Action.DELETE: lambda: _("delete meetings or the account"),
 }
 """Each action as the verb phrase of a refusal, translated when the refusal is made."""

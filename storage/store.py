@@ -102,6 +102,16 @@ class Store:
         with self._one_writer, self._session.begin() as session:
             yield session
 
+    @contextmanager
+    def _changing_accounts(self) -> Iterator[Session]:
+        """A write that changes what `account_for_channel` returns: the cache is dropped once
+        the change is committed, so no reader keeps the state from before it for two seconds."""
+        try:
+            with self._writing() as session:
+                yield session
+        finally:
+            self._accounts.clear()
+
     def ping(self) -> None:
         """Raise unless the database answers."""
         with self.engine.connect() as connection:
@@ -174,9 +184,8 @@ class Store:
         )
         account.channels.append(ChannelBinding(workspace_id=workspace_id, channel=channel))
         account.members.append(TeamMember(user_id=kam, role="kam", added_by=kam, added_at=now))
-        self._accounts.clear()
         try:
-            with self._writing() as session:
+            with self._changing_accounts() as session:
                 session.add(account)
         except IntegrityError as error:
             raise AlreadyExists(name) from error
@@ -184,9 +193,8 @@ class Store:
 
     def bind_channel(self, account_id: int, workspace_id: int, channel: str) -> None:
         """Bind one more channel, of any platform's workspace, to an existing account."""
-        self._accounts.clear()
         try:
-            with self._writing() as session:
+            with self._changing_accounts() as session:
                 session.add(
                     ChannelBinding(
                         account_id=account_id, workspace_id=workspace_id, channel=channel
@@ -197,8 +205,7 @@ class Store:
 
     def unbind_channel(self, account_id: int, workspace_id: int, channel: str) -> bool:
         """Unbind a channel unless it is the account's last one; True when it was unbound."""
-        self._accounts.clear()
-        with self._writing() as session:
+        with self._changing_accounts() as session:
             query = select(ChannelBinding).filter_by(account_id=account_id)
             bindings = list(session.scalars(query))
             found = [b for b in bindings if (b.workspace_id, b.channel) == (workspace_id, channel)]
@@ -248,8 +255,7 @@ class Store:
         self, account_id: int, user_id: str, role: str, added_by: str, now: datetime
     ) -> bool:
         """Add a member or change their role; True when the person is new to the team."""
-        self._accounts.clear()
-        with self._writing() as session:
+        with self._changing_accounts() as session:
             member = session.scalar(
                 select(TeamMember).filter_by(account_id=account_id, user_id=user_id)
             )
@@ -269,8 +275,7 @@ class Store:
 
     def remove_member(self, account_id: int, user_id: str) -> bool:
         """Remove a member; False when they were not on the team."""
-        self._accounts.clear()
-        with self._writing() as session:
+        with self._changing_accounts() as session:
             member = session.scalar(
                 select(TeamMember).filter_by(account_id=account_id, user_id=user_id)
             )
@@ -418,15 +423,13 @@ class Store:
 
     def update_account(self, account_id: int, **changes: str | None) -> None:
         """Change account settings such as `timezone`, `country` or `paused_reason`."""
-        self._accounts.clear()
-        with self._writing() as session:
+        with self._changing_accounts() as session:
             session.execute(update(Account).where(Account.id == account_id).values(**changes))
 
     def archive_account(self, account_id: int, by: str, at: datetime) -> int:
         """Archive an account and cancel what the outbox still holds for it (to its channels and
         its KAM); returns how many messages were cancelled. Its history stays."""
-        self._accounts.clear()
-        with self._writing() as session:
+        with self._changing_accounts() as session:
             session.execute(
                 update(Account)
                 .where(Account.id == account_id)
@@ -440,8 +443,7 @@ class Store:
             return int(cancelled.rowcount)  # type: ignore[attr-defined]
 
     def unarchive_account(self, account_id: int) -> None:
-        self._accounts.clear()
-        with self._writing() as session:
+        with self._changing_accounts() as session:
             session.execute(
                 update(Account)
                 .where(Account.id == account_id)

@@ -27,6 +27,10 @@ from tests.fake_slack import RESPONSE_URL_METHOD, FakeSlack
 
 SECRET = "kam-test-signing-secret"
 TEAM, CHANNEL, OTHER_CHANNEL = "T0KAM", "C0ACME", "C0RANDOM"
+PATIENT = 60.0
+"""How long the bot may take before it acks with "Working on it…": long, so that however loaded
+the machine, an answer rides on the ack and a test's next step sees what the command changed.
+`tests/test_slack_server.py` checks the late-answer path with a short one."""
 USERS = {"alice": "U0ALICE", "bob": "U0BOB", "carol": "U0CAROL"}
 ALICE, BOB, CAROL = USERS["alice"], USERS["bob"], USERS["carol"]
 NAME_MENTION = re.compile(r"@(\w+)")
@@ -263,6 +267,7 @@ async def start_slack(
     socket_mode: bool = False,
     clock: Clock = lambda: NOW,
     oauth: dict[str, str] | None = None,
+    ack_within: float = PATIENT,
     **app_options: Any,
 ) -> Slack:
     """The real app against a fresh fake Slack, over HTTP or Socket Mode, on `clock`'s time;
@@ -278,5 +283,5 @@ async def start_slack(
         slack_api_url=str(fake_server.make_url("/api/")),
         **(oauth or {}),
     )
-    app = build_app(settings, store, clock=clock, **app_options)
+    app = build_app(settings, store, clock=clock, ack_within=ack_within, **app_options)
     return Slack(await aiohttp_client(app), fake, fake_server, socket_mode)

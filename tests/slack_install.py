@@ -80,20 +80,13 @@ async def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> No
             await asyncio.sleep(0.01)
 
 
-PATIENT = 60.0
-"""Every answer rides on the ack, however loaded the machine: a test's next step (a tick) must
-see what the command changed."""
-
-
 @pytest.fixture
 async def patient_world(
     store: Store, aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
 ) -> AsyncIterator[World]:
     """The `world` of `tests.reminder_world` in token mode, starting at `START`."""
     clock = Clock(START.astimezone(UTC))
-    slack = await start_slack(
-        store, aiohttp_client, aiohttp_server, clock=clock, ack_within=PATIENT
-    )
+    slack = await start_slack(store, aiohttp_client, aiohttp_server, clock=clock)
     yield World(store, slack, clock, slack_deliverer_for(slack))
     assert_within_limits(slack)
 
@@ -110,7 +103,6 @@ async def installed(
         aiohttp_server,
         clock=clock,
         oauth=oauth_settings(),
-        ack_within=PATIENT,
     )
     slack.fake.apps[CLIENT_ID] = CLIENT_SECRET
     slack.team = NEW_TEAM

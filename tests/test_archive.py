@@ -81,7 +81,7 @@ def test_a_workspace_admin_archives_and_the_kam_undoes_it(acme: Store) -> None:
     admin = Request("test", "T1", ACME, "it-admin", NOW, workspace_admin=True)
     archived = handle(replace(admin, text="account archive"), acme)
     assert "*Acme Group* is archived by <@it-admin>" in said(archived)
-    assert "or a workspace admin can bring it back" in said(
+    assert "or a workspace admin can archive the account or bring it back" in said(
         press(acme, archived, "Unarchive", "alice")
     )
     assert "is active again (<@kam>)" in said(press(acme, archived, "Unarchive"))

@@ -83,6 +83,9 @@ def accounts_with_reminders_due(url: str, now: datetime) -> None:
     engine.dispose()
 
 
+REPLICA_TOKEN = "xoxb-kam-replica"
+
+
 def serve(url: str, slack_api: str, home: Path, n: int) -> subprocess.Popen[bytes]:
     env = {
         key: value
@@ -92,7 +95,7 @@ def serve(url: str, slack_api: str, home: Path, n: int) -> subprocess.Popen[byte
     env |= {
         "KAM_DATABASE_URL": url,
         "PORT": str(free_port()),
-        "SLACK_BOT_TOKEN": "xoxb-kam-replica",
+        "SLACK_BOT_TOKEN": REPLICA_TOKEN,
         "SLACK_SIGNING_SECRET": "replica-secret",
         "SLACK_API_URL": slack_api,
     }
@@ -113,7 +116,7 @@ def outbox_states(url: str) -> Counter[str]:
 async def test_three_replicas_post_each_reminder_exactly_once(
     postgres_url: str, aiohttp_server: ServerFactory, tmp_path: Path
 ) -> None:
-    fake = FakeSlack()
+    fake = FakeSlack(tokens={REPLICA_TOKEN: "T0KAM"})
     slack_api = str((await aiohttp_server(fake.app())).make_url("/api/"))
     accounts_with_reminders_due(postgres_url, datetime.now(UTC))
 

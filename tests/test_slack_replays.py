@@ -25,7 +25,7 @@ MINUTE = timedelta(minutes=1)
 
 @pytest.fixture
 def world(patient_world: World) -> World:
-    """The reminder world, where every answer rides on the ack (see `PATIENT`)."""
+    """The reminder world, where every answer rides on the ack (see `tests.slack_harness.PATIENT`)."""
     return patient_world
 
 
@@ -83,7 +83,7 @@ async def test_a_double_click_on_undo_removes_once_and_says_nothing_more(world: 
     await world.slack.fake.wait_for("chat.postMessage", 2)
     await world.slack.click(confirmation, "Undo", user=CAROL)
     [late] = await world.slack.fake.wait_for("response_url")
-    assert "already removed" in seen(late)  # to Carol: Bob's second click said nothing
+    assert "no longer in Acme Group's record" in seen(late)  # Bob's second click said nothing
     removals = [
         posted
         for posted in world.slack.fake.delivered("chat.postMessage")
