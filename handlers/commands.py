@@ -9,6 +9,22 @@ from dataclasses import dataclass, replace
 
 from handlers.accounts import account
 from handlers.cadence import cadence
+from handlers.checkin_answers import FORM_ID as CHECKIN_FORM
+from handlers.checkin_answers import answer_button, pulse_button, submit_answer
+from handlers.checkin_messages import ANSWER as CHECKIN_ANSWER
+from handlers.checkin_messages import PULSE as CHECKIN_PULSE
+from handlers.checkins import (
+    CLOSE as CHECKIN_CLOSE,
+)
+from handlers.checkins import (
+    QUESTIONS_FORM,
+    away,
+    checkin,
+    checkins,
+    close_button,
+    remember_timezone,
+    submit_questions,
+)
 from handlers.errors import InvalidForm, UsageError
 from handlers.i18n import _, current, language_of, speaking
 from handlers.meetings import FORM_ID as MEETING_FORM
@@ -129,13 +145,56 @@ COMMANDS: tuple[Command, ...] = (
             "settings language sv",
         ),
     ),
+    Command(
+        "checkin",
+        checkin,
+        lambda: _(
+            "Check-ins: short questions to each team member, a summary in the channel "
+            "(the KAM schedules and starts them)"
+        ),
+        (
+            "checkin",
+            "checkin schedule biweekly monday 09:00",
+            "checkin off",
+            "checkin close",
+            "checkin questions",
+        ),
+        (
+            "avstämning",
+            "avstämning schedule varannan måndag 09:00",
+            "avstämning off",
+            "avstämning close",
+            "avstämning questions",
+        ),
+        aliases=("avstämning",),
+    ),
+    Command(
+        "checkins",
+        checkins,
+        lambda: _("The latest check-ins with response rate and pulse trend"),
+        ("checkins", "checkins 10"),
+    ),
+    Command(
+        "away",
+        away,
+        lambda: _("Mark yourself away so check-ins skip you"),
+        ("away until 2026-12-10", "away off"),
+        ("away till 2026-12-10", "away tillbaka"),
+    ),
     Command("help", help_text, lambda: _("Show this help"), ("help",), ("hjälp",), ("hjälp",)),
 )
-FORMS: dict[str, RequestHandler] = {MEETING_FORM: submit_meeting}
+FORMS: dict[str, RequestHandler] = {
+    MEETING_FORM: submit_meeting,
+    CHECKIN_FORM: submit_answer,
+    QUESTIONS_FORM: submit_questions,
+}
 ACTIONS: dict[str, RequestHandler] = {
     LOG_MEETING: log_meeting_button,
     SNOOZE: snooze_button,
     UNDO: undo_meeting,
+    CHECKIN_PULSE: pulse_button,
+    CHECKIN_ANSWER: answer_button,
+    CHECKIN_CLOSE: close_button,
 }
 _BY_NAME = {word: command for command in COMMANDS for word in (command.name, *command.aliases)}
 
@@ -149,6 +208,7 @@ def handle(request: Request, store: Store) -> Outcome:
 
 def _handle(request: Request, store: Store) -> Outcome:
     try:
+        remember_timezone(request, store)
         if request.form_id:
             return _submit(request, store)
         if request.action:

@@ -12,16 +12,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from handlers import checkin_messages
 from handlers.i18n import speaking
 from handlers.model import Reply, Visibility
 from handlers.reminders import DueItem, paused_notice, reminder
 from scheduler.planning import SUBJECTS
-from storage import outbox
+from storage import checkins, outbox
 from storage.outbox import Claimed
 from storage.store import Store
 
@@ -235,10 +236,53 @@ def render(store: Store, rows: list[Claimed], now: datetime) -> Reply:
         )
         with speaking(facts.account.language):
             replies.append(reminder(facts, items, now, to_kam=rows[0].to_user))
-    replies += [Reply(summary=row.body) for row in rows if row.topic == "notice"]
+    replies += [reply for row in rows if (reply := _render_one(store, row)) is not None]
     if not replies:
         raise ValueError("nothing left to say: the accounts of these rows are gone")
     return _merge(replies)
+
+
+def _notice(store: Store, row: Claimed) -> Reply | None:
+    return Reply(summary=row.body)
+
+
+def _prompt(store: Store, row: Claimed) -> Reply | None:
+    return _checkin(store, row, lambda view: checkin_messages.prompt(store, view, row.target))
+
+
+def _nudge(store: Store, row: Claimed) -> Reply | None:
+    return _checkin(
+        store, row, lambda view: checkin_messages.prompt(store, view, row.target, nudge=True)
+    )
+
+
+def _summary(store: Store, row: Claimed) -> Reply | None:
+    return _checkin(store, row, lambda view: checkin_messages.summary(store, view))
+
+
+def _checkin(
+    store: Store, row: Claimed, build: Callable[[checkins.RoundView], Reply]
+) -> Reply | None:
+    """A check-in message from its round as it is now, in the account's language."""
+    view = checkins.round_view(store.engine, int(row.body)) if row.body.isdigit() else None
+    if view is None:
+        return None
+    with speaking(view.account.language):
+        return build(view)
+
+
+RENDERERS: dict[str, Callable[[Store, Claimed], Reply | None]] = {
+    "notice": _notice,
+    checkins.PROMPT: _prompt,
+    checkins.NUDGE: _nudge,
+    checkins.SUMMARY: _summary,
+}
+"""Topics whose rows each make their own message; reminders are grouped per account above."""
+
+
+def _render_one(store: Store, row: Claimed) -> Reply | None:
+    renderer = RENDERERS.get(row.topic)
+    return renderer(store, row) if renderer is not None else None
 
 
 def _merge(replies: list[Reply]) -> Reply:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduler import planning
+from scheduler import checkins, planning
 from scheduler.delivery import Deliverer, DeliveryReport, deliver
 from storage import schedule
 from storage.store import Store
@@ -43,6 +43,7 @@ async def tick(store: Store, deliverers: Mapping[str, Deliverer], now: datetime)
     now = now.astimezone(UTC)
     replanned = await asyncio.to_thread(planning.replan_due, store, now)
     queued = await asyncio.to_thread(schedule.sweep, store.engine, now, now - planning.WINDOW)
+    queued += await asyncio.to_thread(checkins.step, store, now)
     delivery = await deliver(store, deliverers, now)
     return TickReport(replanned, queued, delivery)
 

@@ -64,6 +64,8 @@ class FakeSlack:
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     locales: dict[str, str] = field(default_factory=dict)
     """Each user's locale as `users.info` tells it; en-US when not set."""
+    timezones: dict[str, str] = field(default_factory=dict)
+    """Each user's `tz` as `users.info` tells it; Europe/Stockholm when not set."""
     _failures: dict[str, deque[Failure]] = field(default_factory=dict)
     _random: dict[str, RandomFailures] = field(default_factory=dict)
     _timestamps: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
@@ -183,6 +185,7 @@ class FakeSlack:
     def _user(self, body: dict[str, Any]) -> dict[str, Any]:
         """A user, with a locale only for those who ask for it, as Slack does."""
         user: dict[str, Any] = {"id": str(body.get("user") or "")}
+        user["tz"] = self.timezones.get(user["id"], "Europe/Stockholm")
         if str(body.get("include_locale")).lower() in ("1", "true"):
             user["locale"] = self.locales.get(user["id"], "en-US")
         return {"ok": True, "user": user}

@@ -92,9 +92,10 @@ class Listeners:
             await _respond(body["response_url"], reply, replace_original=False)
 
     async def _in_their_language(self, request: Request, client: AsyncWebClient) -> Request:
-        """The request with the person's Slack locale, which picks the language of replies."""
-        locale = await self.locales.of(client, request.workspace, request.user)
-        return replace(request, locale=locale)
+        """The request with the person's Slack locale, which picks the language of replies, and
+        time zone."""
+        person = await self.locales.of(client, request.workspace, request.user)
+        return replace(request, locale=person.locale, timezone=person.timezone)
 
     def _start(self, request: Request) -> asyncio.Task[Outcome]:
         """The handler's thread runs to the end even when the ack has to go first."""
