@@ -61,8 +61,9 @@ async def answer(
 
 async def said_to(world: World, user: str, count: int) -> str:
     """The latest direct reply to `user` once there are `count` of them."""
-    await world.slack.fake.wait_for("chat.postMessage", 1)
-    replies = [m for m in world.slack.fake.posted(user) if not m.get("metadata")]
+    fake = world.slack.fake
+    while len(replies := [m for m in fake.posted(user) if not m.get("metadata")]) < count:
+        await fake.wait_for("chat.postMessage", len(fake.delivered("chat.postMessage")) + 1)
     assert len(replies) == count, replies
     return seen(replies[-1])
 
