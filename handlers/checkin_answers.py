@@ -95,9 +95,7 @@ def submit_answer(request: Request, store: Store) -> Reply:
         else _("Thanks, your check-in for {account} is in.")
     ).format(account=view.account.name)
     text += " " + _("You can edit it from the same message until the round closes.")
-    again = checkins.round_view(store.engine, view.round.id)
-    if again is not None and all(again.answered(m.user_id) for m in again.expected()):
-        checkins.close_round(store.engine, view.round.id, request.user, now)
+    if checkins.close_if_answered(store.engine, view.round.id, request.user, now):
         text += " " + _("Everyone has answered, so the summary goes to the channel now.")
     return Reply(summary=text, blocks=(Section(text),))
 

@@ -94,7 +94,7 @@ def start_round(
         opened_at=now,
         opened_by=by,
         scheduled_for=scheduled_for,
-        deadline_at=max(person.deadline_at for person in asked),
+        deadline_at=max((person.deadline_at for person in asked), default=now),
         questions=questions,
         summary_queued=False,
     )
@@ -125,16 +125,7 @@ def step(store: Store, now: datetime) -> int:
             moved += opened is not None
         following = rule_of(schedule, account.timezone).next_after(now)
         checkins.move_schedule(store.engine, account.id, schedule.next_at, following)
-    for round_id in checkins.open_rounds(store.engine):
-        view = checkins.round_view(store.engine, round_id)
-        if view is not None and is_done(view, now):
-            moved += checkins.close_round(store.engine, round_id, SCHEDULED, now)
+    moved += checkins.close_due(store.engine, SCHEDULED, now)
     moved += checkins.queue_nudges(store.engine, now)
     moved += checkins.queue_summaries(store.engine, now)
     return moved
-
-
-def is_done(view: checkins.RoundView, now: datetime) -> bool:
-    """The deadline passed, or everyone still expected has answered."""
-    expected = view.expected()
-    return view.round.deadline_at <= now or all(view.answered(m.user_id) for m in expected)

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, Engine, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
     Account,
@@ -125,9 +125,6 @@ def open_round(engine: Engine, new: CheckinRound, asked: list[Asked]) -> Checkin
         with Session(engine, expire_on_commit=False) as session, session.begin():
             session.add(new)
             session.flush()
-            if _open_round_id(session, new.account_id, other_than=new.id) is not None:
-                session.rollback()
-                return None
             for person in asked:
                 session.add(
                     CheckinMember(
@@ -147,17 +144,11 @@ def open_round(engine: Engine, new: CheckinRound, asked: list[Asked]) -> Checkin
 
 
 def open_round_id(engine: Engine, account_id: int) -> int | None:
-    with Session(engine) as session:
-        return _open_round_id(session, account_id)
-
-
-def _open_round_id(session: Session, account_id: int, other_than: int = 0) -> int | None:
     query = select(CheckinRound.id).where(
-        CheckinRound.account_id == account_id,
-        CheckinRound.closed_at.is_(None),
-        CheckinRound.id != other_than,
+        CheckinRound.account_id == account_id, CheckinRound.closed_at.is_(None)
     )
-    return session.scalar(query)
+    with Session(engine) as session:
+        return session.scalar(query)
 
 
 def round_view(engine: Engine, round_id: int) -> RoundView | None:
@@ -166,9 +157,16 @@ def round_view(engine: Engine, round_id: int) -> RoundView | None:
         found = session.get(CheckinRound, round_id)
         if found is None:
             return None
-        account = session.get_one(Account, found.account_id)
-        _ = (account.members, account.channels)
-        members = list(session.scalars(select(CheckinMember).filter_by(round_id=round_id)))
+        account = session.scalars(
+            select(Account)
+            .where(Account.id == found.account_id)
+            .options(selectinload(Account.members), selectinload(Account.channels))
+        ).one()
+        order = {member.user_id: n for n, member in enumerate(account.members)}
+        members = sorted(
+            session.scalars(select(CheckinMember).filter_by(round_id=round_id)),
+            key=lambda member: (order.get(member.user_id, len(order)), member.user_id),
+        )
         answers = session.scalars(select(CheckinAnswer).filter_by(round_id=round_id))
         return RoundView(found, account, members, {a.user_id: a for a in answers})
 
@@ -214,43 +212,67 @@ def _upsert(
 
 def close_round(engine: Engine, round_id: int, by: str, now: datetime) -> bool:
     """Close an open round; the next tick queues its summary. False when it was closed already."""
+    return bool(_close(engine, by, now, CheckinRound.id == round_id))
+
+
+def close_if_answered(engine: Engine, round_id: int, by: str, now: datetime) -> bool:
+    """Close the round when everyone still expected has answered; True when this closed it."""
+    return bool(_close(engine, by, now, CheckinRound.id == round_id, _everyone_answered()))
+
+
+def close_due(engine: Engine, by: str, now: datetime) -> int:
+    """Close, in one statement, every open round past its deadline or fully answered."""
+    return _close(engine, by, now, or_(CheckinRound.deadline_at <= now, _everyone_answered()))
+
+
+def _close(engine: Engine, by: str, now: datetime, *which: ColumnElement[bool]) -> int:
     with Session(engine) as session, session.begin():
         result = session.execute(
             update(CheckinRound)
-            .where(CheckinRound.id == round_id, CheckinRound.closed_at.is_(None))
+            .where(CheckinRound.closed_at.is_(None), *which)
             .values(closed_at=now, closed_by=by)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def open_rounds(engine: Engine) -> list[int]:
-    query = select(CheckinRound.id).where(CheckinRound.closed_at.is_(None))
-    with Session(engine) as session:
-        return list(session.scalars(query.order_by(CheckinRound.id)))
+def _everyone_answered() -> ColumnElement[bool]:
+    """No one in the round is still awaited."""
+    return ~exists().where(CheckinMember.round_id == CheckinRound.id, _waiting())
+
+
+def _waiting() -> ColumnElement[bool]:
+    """This member is awaited: not away, still on the team, no submitted answer yet."""
+    answered = (
+        exists()
+        .where(
+            CheckinAnswer.round_id == CheckinMember.round_id,
+            CheckinAnswer.user_id == CheckinMember.user_id,
+            CheckinAnswer.submitted_at.is_not(None),
+        )
+        .correlate_except(CheckinAnswer)
+    )
+    on_team = (
+        exists()
+        .where(
+            TeamMember.account_id == CheckinRound.account_id,
+            TeamMember.user_id == CheckinMember.user_id,
+        )
+        .correlate_except(TeamMember)
+    )
+    return CheckinMember.away.is_(False) & on_team & ~answered
 
 
 def queue_nudges(engine: Engine, now: datetime) -> int:
     """Nudge, once, each person whose nudge time came and who has neither answered nor left."""
-    answered = exists().where(
-        CheckinAnswer.round_id == CheckinMember.round_id,
-        CheckinAnswer.user_id == CheckinMember.user_id,
-        CheckinAnswer.submitted_at.is_not(None),
-    )
-    open_rounds = select(CheckinRound.id).where(CheckinRound.closed_at.is_(None))
-    on_team = exists().where(
-        TeamMember.account_id == CheckinRound.account_id,
-        CheckinRound.id == CheckinMember.round_id,
-        TeamMember.user_id == CheckinMember.user_id,
+    awaited_in_open_round = exists().where(
+        CheckinRound.id == CheckinMember.round_id, CheckinRound.closed_at.is_(None), _waiting()
     )
     due = (
         update(CheckinMember)
         .where(
             CheckinMember.nudge_at <= now,
             CheckinMember.nudged.is_(False),
-            CheckinMember.away.is_(False),
-            CheckinMember.round_id.in_(open_rounds.scalar_subquery()),
-            ~answered,
-            on_team,
+            awaited_in_open_round,
         )
         .values(nudged=True)
         .returning(CheckinMember.round_id, CheckinMember.user_id)

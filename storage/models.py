@@ -344,18 +344,25 @@ class CheckinQuestion(Base):
 class CheckinRound(Base):
     """One check-in of the account team; `questions` are fixed when it opens.
 
-    `scheduled_for` is unique per account, so two schedulers open a scheduled round once.
+    An account has at most one open round, and `scheduled_for` is unique per account, so two
+    schedulers (or the KAM and the schedule) open a round once.
     """
 
     __tablename__ = "checkin_round"
     __table_args__ = (
         UniqueConstraint("account_id", "scheduled_for"),
-        Index("ix_checkin_round_open", "closed_at", "deadline_at"),
+        Index(
+            "uq_checkin_round_open_account_id",
+            "account_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
     opened_by: Mapped[str] = mapped_column(String(64))
     scheduled_for: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -370,6 +377,14 @@ class CheckinMember(Base):
     """A team member asked in a round, with their own deadline and halfway nudge."""
 
     __tablename__ = "checkin_member"
+    __table_args__ = (
+        Index(
+            "ix_checkin_member_pending_nudge_at",
+            "nudge_at",
+            sqlite_where=text("nudged = 0"),
+            postgresql_where=text("NOT nudged"),
+        ),
+    )
 
     round_id: Mapped[int] = mapped_column(ForeignKey("checkin_round.id"), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from storage.models import CheckinAnswer, OutboxMessage
 from tests.fake_slack import RATE_LIMITED, UNAVAILABLE
 from tests.reminder_world import World
-from tests.slack_harness import ALICE, BOB, CAROL, CHANNEL, seen
+from tests.slack_harness import ALICE, BOB, CAROL, CHANNEL, OTHER_CHANNEL, seen
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -237,6 +237,7 @@ async def test_a_summary_refused_with_429_then_503_is_posted_once(world: World) 
     await acme_team(world)
     await start_round(world)
     await answer(world, ALICE, "🟢 Good", "Fine")
+    await said_to(world, ALICE, 1)
     world.slack.fake.fail_next("chat.postMessage", status=RATE_LIMITED.status, retry_after=2)
     world.slack.fake.fail_next("chat.postMessage", status=UNAVAILABLE.status)
     await world.tick(TUESDAY_EVENING)
@@ -287,7 +288,26 @@ async def test_an_internal_meeting_starts_from_the_check_in_answers(world: World
     await answer(world, BOB, "🟡 Watch", "Visited their plant", "Need a demo rig")
     world.at(MONDAY + timedelta(hours=2))
     await world.slack.slash("/kam log-meeting internal", user=ALICE)
-    form = await world.slack.opened_form()
+    form = (await world.slack.fake.wait_for("views.open", 2))[-1]["view"]
     notes = next(b for b in form["blocks"] if b["block_id"] == "notes")
     assert "Check-in answers since the last internal meeting" in notes["element"]["initial_value"]
     assert "<@U0BOB> 🟡: Visited their plant / Need a demo rig" in notes["element"]["initial_value"]
+
+
+async def test_each_accounts_round_closes_on_its_own_team_and_answers(world: World) -> None:
+    """Carol is on both teams and leaves Acme's mid-round: Acme closes without her, Beta waits."""
+    await acme_team(world)
+    await world.slack.slash("/kam account create Beta", user=ALICE, channel=OTHER_CHANNEL)
+    await world.slack.slash("/kam team add @carol delivery", user=ALICE, channel=OTHER_CHANNEL)
+    world.at(MONDAY - MINUTE)
+    await world.slack.slash("/kam checkin", user=ALICE, channel=OTHER_CHANNEL)
+    await world.tick(MONDAY - MINUTE)
+    await answer(world, ALICE, "🟢 Good", "Fine")
+    await start_round(world)
+    await world.slack.slash("/kam team remove @carol", user=ALICE)
+    for user in (ALICE, BOB):
+        await answer(world, user, "🟢 Good", "Fine")
+
+    await world.tick(MONDAY + timedelta(hours=1))
+    assert len(summaries(world)) == 1
+    assert [m for m in world.reminders(OTHER_CHANNEL) if "Check-in:" in seen(m)] == []

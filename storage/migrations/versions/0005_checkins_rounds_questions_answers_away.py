@@ -2,7 +2,7 @@
 
 Revision ID: 0005_checkins
 Revises: 0004
-Create Date: 2026-11-27 16:29:37.471301
+Create Date: 2026-11-27 16:51:13.108601
 """
 
 from collections.abc import Sequence
@@ -81,9 +81,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("checkin_round", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_checkin_round_account_id"), ["account_id"], unique=False
+            "uq_checkin_round_open_account_id",
+            ["account_id"],
+            unique=True,
+            sqlite_where=sa.text("closed_at IS NULL"),
+            postgresql_where=sa.text("closed_at IS NULL"),
         )
-        batch_op.create_index("ix_checkin_round_open", ["closed_at", "deadline_at"], unique=False)
 
     op.create_table(
         "checkin_schedule",
@@ -135,9 +138,24 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("round_id", "user_id", name=op.f("pk_checkin_member")),
     )
+    with op.batch_alter_table("checkin_member", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_checkin_member_pending_nudge_at",
+            ["nudge_at"],
+            unique=False,
+            sqlite_where=sa.text("nudged = 0"),
+            postgresql_where=sa.text("NOT nudged"),
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("checkin_member", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_checkin_member_pending_nudge_at",
+            sqlite_where=sa.text("nudged = 0"),
+            postgresql_where=sa.text("NOT nudged"),
+        )
+
     op.drop_table("checkin_member")
     op.drop_table("checkin_answer")
     with op.batch_alter_table("checkin_schedule", schema=None) as batch_op:
@@ -145,8 +163,11 @@ def downgrade() -> None:
 
     op.drop_table("checkin_schedule")
     with op.batch_alter_table("checkin_round", schema=None) as batch_op:
-        batch_op.drop_index("ix_checkin_round_open")
-        batch_op.drop_index(batch_op.f("ix_checkin_round_account_id"))
+        batch_op.drop_index(
+            "uq_checkin_round_open_account_id",
+            sqlite_where=sa.text("closed_at IS NULL"),
+            postgresql_where=sa.text("closed_at IS NULL"),
+        )
 
     op.drop_table("checkin_round")
     op.drop_table("checkin_question")
