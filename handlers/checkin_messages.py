@@ -7,7 +7,7 @@ shows and a retried message says the same thing.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from handlers.i18n import _, ngettext
@@ -15,6 +15,7 @@ from handlers.model import Actions, Block, Button, Context, Header, Reply, Secti
 from handlers.wording import excerpt
 from storage import checkins
 from storage.checkins import RoundView
+from storage.models import Account, MeetingKind
 from storage.store import Store
 
 PULSE = "checkin-pulse"
@@ -27,6 +28,7 @@ RISKY = re.compile(
 )
 """Words that put an answer at the top of the summary, in English and Swedish."""
 ANSWER_WIDTH = 250
+AGENDA_WIDTH = 2500
 
 
 def pulse_label(pulse: str) -> str:
@@ -36,7 +38,12 @@ def pulse_label(pulse: str) -> str:
 
 def question_texts(view: RoundView) -> list[str]:
     """The round's own questions, or the defaults in the current language."""
-    return list(view.round.questions) or [
+    return list(view.round.questions) or default_questions()
+
+
+def default_questions() -> list[str]:
+    """The written questions an account has until its KAM changes them."""
+    return [
         _("What happened with the customer since the last check-in?"),
         _("New opportunities, risks, or something you need from the team?"),
     ]
@@ -105,9 +112,9 @@ def summary(store: Store, view: RoundView) -> Reply:
     missing = [m.user_id for m in view.expected() if not view.answered(m.user_id)]
     away = [m.user_id for m in view.members if m.away]
     if missing:
-        blocks.append(Section(_("*Did not answer:* {people}").format(people=_names(missing))))
+        blocks.append(Section(_("*Did not answer:* {people}").format(people=names(missing))))
     if away:
-        blocks.append(Context(_("Away: {people}").format(people=_names(away))))
+        blocks.append(Context(_("Away: {people}").format(people=names(away))))
     blocks.append(Context(_rates(store, view)))
     return Reply(summary=title, blocks=tuple(blocks), visibility=Visibility.CHANNEL)
 
@@ -159,5 +166,24 @@ def trend(view: RoundView) -> str:
     return "".join(MARKS[p] for p in pulses)
 
 
-def _names(users: list[str]) -> str:
+def names(users: list[str]) -> str:
     return ", ".join(f"<@{user}>" for user in users)
+
+
+def agenda(store: Store, account: Account) -> str:
+    """Check-in answers since the last internal meeting, as notes to start its agenda from."""
+    last = store.last_held(account.id).get(MeetingKind.INTERNAL)
+    since = datetime.combine(last, time(), UTC) if last else None
+    answers = checkins.answers_since(store.engine, account.id, since)
+    if not answers:
+        return ""
+    lines = [
+        f"• <@{answer.user_id}> {MARKS.get(answer.pulse or '', '')}: "
+        + " / ".join(excerpt(text, lines=1, width=200) for text in answer.answers if text)
+        for answer in answers
+    ]
+    return excerpt(
+        _("Check-in answers since the last internal meeting:") + "\n" + "\n".join(lines),
+        lines=40,
+        width=AGENDA_WIDTH,
+    )

@@ -13,18 +13,9 @@ from handlers.checkin_answers import FORM_ID as CHECKIN_FORM
 from handlers.checkin_answers import answer_button, pulse_button, submit_answer
 from handlers.checkin_messages import ANSWER as CHECKIN_ANSWER
 from handlers.checkin_messages import PULSE as CHECKIN_PULSE
-from handlers.checkins import (
-    CLOSE as CHECKIN_CLOSE,
-)
-from handlers.checkins import (
-    QUESTIONS_FORM,
-    away,
-    checkin,
-    checkins,
-    close_button,
-    remember_timezone,
-    submit_questions,
-)
+from handlers.checkin_people import away, remember_timezone
+from handlers.checkins import CLOSE as CHECKIN_CLOSE
+from handlers.checkins import QUESTIONS_FORM, checkin, checkins, close_button, submit_questions
 from handlers.errors import InvalidForm, UsageError
 from handlers.i18n import _, current, language_of, speaking
 from handlers.meetings import FORM_ID as MEETING_FORM

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from handlers.access import bound_account, local_today, require_member
-from handlers.checkins import agenda as checkin_agenda
+from handlers.checkin_messages import agenda as checkin_agenda
 from handlers.errors import InvalidForm, UsageError
 from handlers.i18n import _, ngettext, speaking
 from handlers.model import (

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from handlers.access import bound_account, local_today, require_member
-from handlers.checkins import agenda as checkin_agenda
+from handlers.checkin_messages import agenda as checkin_agenda
 from handlers.errors import UsageError
 from handlers.i18n import _, speaking
 from handlers.meetings import meeting_form
