@@ -28,6 +28,7 @@ RISKY = re.compile(
 )
 """Words that put an answer at the top of the summary, in English and Swedish."""
 ANSWER_WIDTH = 250
+SECTION_LIMIT = 2900
 AGENDA_WIDTH = 2500
 
 
@@ -99,16 +100,16 @@ def summary(store: Store, view: RoundView) -> Reply:
     blocks: list[Block] = [Header(title)]
     attention = _attention(view)
     if attention:
-        blocks.append(Section(_("*Needs attention*") + "\n" + "\n".join(attention)))
+        blocks.append(_section(_("*Needs attention*") + "\n" + "\n".join(attention)))
     pulses = " · ".join(f"{MARKS[a.pulse]} <@{a.user_id}>" for a in answers if a.pulse in MARKS)
-    blocks.append(Section(_("*Pulse*") + "\n" + (pulses or _("No pulse given."))))
+    blocks.append(_section(_("*Pulse*") + "\n" + (pulses or _("No pulse given."))))
     for n, question in enumerate(questions):
         lines = [
             f"• <@{a.user_id}>: {excerpt(a.answers[n], lines=3, width=ANSWER_WIDTH)}"
             for a in answers
             if a.submitted_at is not None and n < len(a.answers) and a.answers[n].strip()
         ]
-        blocks.append(Section(f"*{question}*\n" + ("\n".join(lines) or "—")))
+        blocks.append(_section(f"*{question}*\n" + ("\n".join(lines) or "—")))
     missing = [m.user_id for m in view.expected() if not view.answered(m.user_id)]
     away = [m.user_id for m in view.members if m.away]
     if missing:
@@ -117,6 +118,11 @@ def summary(store: Store, view: RoundView) -> Reply:
         blocks.append(Context(_("Away: {people}").format(people=names(away))))
     blocks.append(Context(_rates(store, view)))
     return Reply(summary=title, blocks=tuple(blocks), visibility=Visibility.CHANNEL)
+
+
+def _section(text: str) -> Section:
+    """A section within what every platform shows in one block; a big team's is cut short."""
+    return Section(text if len(text) <= SECTION_LIMIT else text[: SECTION_LIMIT - 1] + "…")
 
 
 def _attention(view: RoundView) -> list[str]:

@@ -8,7 +8,6 @@ list recent rounds, and mark themselves away (`handlers.checkin_people`). The ti
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
@@ -148,7 +147,7 @@ def questions_form(request: Request, store: Store) -> Form:
             )
             for n in range(QUESTIONS_MAX)
         ),
-        state={"channel": request.channel, "submission": uuid.uuid4().hex},
+        state={"channel": request.channel},
     )
 
 
