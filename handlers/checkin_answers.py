@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.checkin_messages import PULSES, pulse_label, question_texts
+from handlers.checkin_people import remember_timezone
 from handlers.errors import InvalidForm, UsageError
 from handlers.i18n import _, ngettext
 from handlers.model import ChoiceField, Form, Option, Reply, Request, Section, TextField
@@ -17,6 +18,7 @@ ANSWER_LIMIT = 1000
 
 def pulse_button(request: Request, store: Store) -> Form:
     """Record the pulse at once (a second click changes it) and open the form to finish."""
+    remember_timezone(request, store)
     round_id, _sep, pulse = request.action_value.partition("|")
     view = _asked_round(store, round_id, request.user)
     if pulse not in PULSES:
@@ -30,6 +32,7 @@ def pulse_button(request: Request, store: Store) -> Form:
 
 def answer_button(request: Request, store: Store) -> Form:
     """The form with what the person answered so far, to answer or edit."""
+    remember_timezone(request, store)
     view = _asked_round(store, request.action_value.partition("|")[0], request.user)
     given = view.answers.get(request.user)
     return answer_form(view, request.user, given.pulse if given else None)

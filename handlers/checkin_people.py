@@ -17,6 +17,7 @@ from storage.store import Store
 
 def away(request: Request, store: Store, args: str) -> Reply:
     """`away until 2026-12-10` skips you in check-ins; `away off` brings you back."""
+    remember_timezone(request, store)
     workspace = workspace_id(request, store)
     phrase = re.sub(r"^(until|till)\s+", "", args.strip(), flags=re.IGNORECASE)
     today = request.received_at.date()
@@ -50,7 +51,10 @@ def away(request: Request, store: Store, args: str) -> Reply:
 
 
 def remember_timezone(request: Request, store: Store) -> None:
-    """Keep the caller's time zone, when their platform tells it, for their check-in deadlines."""
+    """Keep the caller's time zone, when their platform tells it, for their check-in deadlines.
+
+    Check-in requests only: a write on every first request of a person would slow the others.
+    """
     if request.timezone in _zones():
         _remember(store, workspace_id(request, store), request.user, request.timezone)
 

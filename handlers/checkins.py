@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.access import bound_account, require_kam, require_member
 from handlers.checkin_messages import default_questions, names, response, trend
+from handlers.checkin_people import remember_timezone
 from handlers.checkin_schedule import schedule, schedule_off
 from handlers.errors import UsageError
 from handlers.i18n import _, ngettext, speaking
@@ -40,6 +41,7 @@ LIST_DEFAULT, LIST_MAX = 5, 20
 
 def checkin(request: Request, store: Store, args: str) -> Outcome:
     """`checkin` starts a round now; `schedule …`, `off`, `close` and `questions` manage them."""
+    remember_timezone(request, store)
     word, _sep, rest = args.partition(" ")
     actions: dict[str, Callable[[], Outcome]] = {
         "": lambda: start_now(request, store),
@@ -173,6 +175,7 @@ def submit_questions(request: Request, store: Store) -> Reply:
 
 def checkins(request: Request, store: Store, args: str) -> Reply:
     """`checkins [N]`: the latest rounds with their response rate and pulse, newest first."""
+    remember_timezone(request, store)
     _workspace, account = bound_account(request, store)
     require_member(account, request.user, _("see its check-ins"))
     word = args.strip()

@@ -13,7 +13,7 @@ from handlers.checkin_answers import FORM_ID as CHECKIN_FORM
 from handlers.checkin_answers import answer_button, pulse_button, submit_answer
 from handlers.checkin_messages import ANSWER as CHECKIN_ANSWER
 from handlers.checkin_messages import PULSE as CHECKIN_PULSE
-from handlers.checkin_people import away, remember_timezone
+from handlers.checkin_people import away
 from handlers.checkins import CLOSE as CHECKIN_CLOSE
 from handlers.checkins import QUESTIONS_FORM, checkin, checkins, close_button, submit_questions
 from handlers.errors import InvalidForm, UsageError
@@ -199,7 +199,6 @@ def handle(request: Request, store: Store) -> Outcome:
 
 def _handle(request: Request, store: Store) -> Outcome:
     try:
-        remember_timezone(request, store)
         if request.form_id:
             return _submit(request, store)
         if request.action:
