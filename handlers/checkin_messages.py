@@ -7,15 +7,17 @@ shows and a retried message says the same thing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from handlers.i18n import _, ngettext
+from handlers.i18n import _, ngettext, speaking
 from handlers.model import Actions, Block, Button, Context, Header, Reply, Section, Visibility
 from handlers.wording import excerpt
 from storage import checkins
 from storage.checkins import RoundView
 from storage.models import Account, MeetingKind
+from storage.outbox import Claimed
 from storage.store import Store
 
 PULSE = "checkin-pulse"
@@ -88,6 +90,28 @@ def prompt(store: Store, view: RoundView, user: str, *, nudge: bool = False) -> 
     )
     summary = headline.replace("*", "")
     return Reply(summary=summary, blocks=blocks, visibility=Visibility.CHANNEL)
+
+
+def prompt_row(store: Store, row: Claimed) -> Reply | None:
+    """The outbox row's prompt to its target, as the round is now; None when the round is gone."""
+    return _from_row(store, row, lambda view: prompt(store, view, row.target))
+
+
+def nudge_row(store: Store, row: Claimed) -> Reply | None:
+    return _from_row(store, row, lambda view: prompt(store, view, row.target, nudge=True))
+
+
+def summary_row(store: Store, row: Claimed) -> Reply | None:
+    return _from_row(store, row, lambda view: summary(store, view))
+
+
+def _from_row(store: Store, row: Claimed, build: Callable[[RoundView], Reply]) -> Reply | None:
+    """Built at delivery in the account's language, from the round id in the row's body."""
+    view = checkins.round_view(store.engine, int(row.body)) if row.body.isdigit() else None
+    if view is None:
+        return None
+    with speaking(view.account.language):
+        return build(view)
 
 
 def summary(store: Store, view: RoundView) -> Reply:

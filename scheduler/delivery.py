@@ -246,36 +246,11 @@ def _notice(store: Store, row: Claimed) -> Reply | None:
     return Reply(summary=row.body)
 
 
-def _prompt(store: Store, row: Claimed) -> Reply | None:
-    return _checkin(store, row, lambda view: checkin_messages.prompt(store, view, row.target))
-
-
-def _nudge(store: Store, row: Claimed) -> Reply | None:
-    return _checkin(
-        store, row, lambda view: checkin_messages.prompt(store, view, row.target, nudge=True)
-    )
-
-
-def _summary(store: Store, row: Claimed) -> Reply | None:
-    return _checkin(store, row, lambda view: checkin_messages.summary(store, view))
-
-
-def _checkin(
-    store: Store, row: Claimed, build: Callable[[checkins.RoundView], Reply]
-) -> Reply | None:
-    """A check-in message from its round as it is now, in the account's language."""
-    view = checkins.round_view(store.engine, int(row.body)) if row.body.isdigit() else None
-    if view is None:
-        return None
-    with speaking(view.account.language):
-        return build(view)
-
-
 RENDERERS: dict[str, Callable[[Store, Claimed], Reply | None]] = {
     "notice": _notice,
-    checkins.PROMPT: _prompt,
-    checkins.NUDGE: _nudge,
-    checkins.SUMMARY: _summary,
+    checkins.PROMPT: checkin_messages.prompt_row,
+    checkins.NUDGE: checkin_messages.nudge_row,
+    checkins.SUMMARY: checkin_messages.summary_row,
 }
 """Topics whose rows each make their own message; reminders are grouped per account above."""
 
