@@ -10,6 +10,13 @@ from dataclasses import dataclass, replace
 
 from handlers.accounts import UNARCHIVE, account, unarchive_button
 from handlers.cadence import cadence
+from handlers.checkin_answers import FORM_ID as CHECKIN_FORM
+from handlers.checkin_answers import answer_button, pulse_button, submit_answer
+from handlers.checkin_messages import ANSWER as CHECKIN_ANSWER
+from handlers.checkin_messages import PULSE as CHECKIN_PULSE
+from handlers.checkin_people import away
+from handlers.checkins import CLOSE as CHECKIN_CLOSE
+from handlers.checkins import QUESTIONS_FORM, checkin, checkins, close_button, submit_questions
 from handlers.criteria import FORM_ID as CLASSIFY_FORM
 from handlers.criteria import classify, show_criteria, submit_classification
 from handlers.errors import InvalidForm, UsageError
@@ -260,6 +267,42 @@ COMMANDS: tuple[Command, ...] = (
         lambda: _("Run an Account Development Workshop: ideas, votes, opportunities"),
         ("workshop start", "workshop idea", "workshop", "workshop close"),
     ),
+    Command(
+        "checkin",
+        checkin,
+        lambda: _(
+            "Check-ins: short questions to each team member, a summary in the channel "
+            "(the KAM schedules and starts them)"
+        ),
+        (
+            "checkin",
+            "checkin schedule biweekly monday 09:00",
+            "checkin off",
+            "checkin close",
+            "checkin questions",
+        ),
+        (
+            "avstämning",
+            "avstämning schedule varannan måndag 09:00",
+            "avstämning off",
+            "avstämning close",
+            "avstämning questions",
+        ),
+        aliases=("avstämning",),
+    ),
+    Command(
+        "checkins",
+        checkins,
+        lambda: _("The latest check-ins with response rate and pulse trend"),
+        ("checkins", "checkins 10"),
+    ),
+    Command(
+        "away",
+        away,
+        lambda: _("Mark yourself away so check-ins skip you"),
+        ("away until 2026-12-10", "away off"),
+        ("away till 2026-12-10", "away tillbaka"),
+    ),
     Command("help", help_text, lambda: _("Show this help"), ("help",), ("hjälp",), ("hjälp",)),
 )
 FORMS: dict[str, RequestHandler] = {
@@ -271,6 +314,8 @@ FORMS: dict[str, RequestHandler] = {
     OWNER_FORM: submit_owner,
     KPI_FORM: submit_kpi,
     OPPORTUNITY_FORM: submit_opportunity,
+    CHECKIN_FORM: submit_answer,
+    QUESTIONS_FORM: submit_questions,
 }
 ACTIONS: dict[str, RequestHandler] = {
     LOG_MEETING: log_meeting_button,
@@ -285,6 +330,9 @@ ACTIONS: dict[str, RequestHandler] = {
     HOME: home,
     OPPORTUNITY_EDIT: edit_opportunity_button,
     UNARCHIVE: unarchive_button,
+    CHECKIN_PULSE: pulse_button,
+    CHECKIN_ANSWER: answer_button,
+    CHECKIN_CLOSE: close_button,
 }
 _BY_NAME = {word: command for command in COMMANDS for word in (command.name, *command.aliases)}
 

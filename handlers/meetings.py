@@ -7,6 +7,7 @@ import uuid
 from datetime import date
 
 from handlers.access import bound_account, local_today, named_account
+from handlers.checkin_messages import agenda as checkin_agenda
 from handlers.errors import InvalidForm, UsageError
 from handlers.i18n import _, ngettext, speaking
 from handlers.model import (
@@ -72,7 +73,8 @@ def log_meeting(request: Request, store: Store, args: str) -> Outcome:
     held_on, rest = take_date(words[1:], today)
     notes = args.split(None, len(words) - len(rest))[-1].strip() if rest else ""
     if not notes:
-        return meeting_form(request, kind, held_on or today)
+        agenda = checkin_agenda(store, account) if kind is MeetingKind.INTERNAL else ""
+        return meeting_form(request, kind, held_on or today, agenda)
     check_length(_("Notes"), notes, TEXT_LIMIT)
     meeting = NewMeeting(
         kind=kind,
@@ -85,8 +87,11 @@ def log_meeting(request: Request, store: Store, args: str) -> Outcome:
     return _store_and_confirm(request, store, workspace, account, meeting)
 
 
-def meeting_form(request: Request, kind: MeetingKind | None, held_on: date) -> Form:
-    """The log form; its submission key makes a double submit log one meeting."""
+def meeting_form(
+    request: Request, kind: MeetingKind | None, held_on: date, notes: str = ""
+) -> Form:
+    """The log form; its submission key makes a double submit log one meeting. An internal
+    meeting's notes start from the check-in answers since the last one, as its agenda."""
     return Form(
         id=FORM_ID,
         title=_("Log a meeting"),
@@ -106,7 +111,13 @@ def meeting_form(request: Request, kind: MeetingKind | None, held_on: date) -> F
                 max_length=CUSTOMER_LIMIT,
                 placeholder=_("Names and roles on the customer's side"),
             ),
-            TextField("notes", _("Notes"), multiline=True, placeholder=_("What was discussed")),
+            TextField(
+                "notes",
+                _("Notes"),
+                multiline=True,
+                placeholder=_("What was discussed"),
+                initial=notes,
+            ),
             TextField("decisions", _("Decisions"), multiline=True),
             TextField(
                 "action_items",

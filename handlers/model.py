@@ -20,7 +20,8 @@ class Request:
 
     `workspace_admin` is the platform's word that the caller administers the workspace;
     `external` says the conversation has members from outside the company (Slack Connect,
-    Teams guests), where confidential account facts are never shown.
+    Teams guests), where confidential account facts are never shown. `timezone` is the
+    caller's own IANA zone when the platform tells it (check-in deadlines use it).
     """
 
     platform: str
@@ -37,6 +38,7 @@ class Request:
     action_value: str = ""
     workspace_admin: bool = False
     external: bool = False
+    timezone: str = ""
 
 
 class Visibility(Enum):

@@ -33,7 +33,7 @@ class Action(Enum):
     EDIT_PLAN = "edit the plan, KPIs, opportunities and key persons; record a revision"
     SNOOZE = "snooze a reminder"
     ANSWER_CHECKIN = "answer a check-in"
-    SEE_CONFIDENTIAL = "see confidential plan fields"
+    SEE_CONFIDENTIAL = "see confidential plan fields and check-in answers"
     EXPORT = "export the account"
     SET_CADENCE = "change the cadence, resume reminders"
     SET_CHECKINS = "change the check-in schedule"
@@ -124,7 +124,7 @@ _DOING: dict[Action, Callable[[], str]] = {
     Action.EDIT_PLAN: lambda: _("edit the account plan"),
     Action.SNOOZE: lambda: _("snooze its reminders"),
     Action.ANSWER_CHECKIN: lambda: _("answer its check-ins"),
-    Action.SEE_CONFIDENTIAL: lambda: _("see the confidential parts of the plan"),
+    Action.SEE_CONFIDENTIAL: lambda: _("see the confidential parts of the plan and the check-ins"),
     Action.EXPORT: lambda: _("export the account"),
     Action.SET_CADENCE: lambda: _("change the cadence"),
     Action.SET_CHECKINS: lambda: _("change the check-in schedule"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from handlers.access import local_today, named_account
+from handlers.checkin_messages import agenda as checkin_agenda
 from handlers.errors import UsageError
 from handlers.i18n import _, speaking
 from handlers.meetings import meeting_form
@@ -127,7 +128,8 @@ def log_meeting_button(request: Request, store: Store) -> Form:
     if meeting_kind(kind) is None:
         raise UsageError(_("That button is out of date; use `/kam log-meeting` instead."))
     today = local_today(account, request.received_at)
-    return meeting_form(_in(request, channel), MeetingKind(kind), today)
+    agenda = checkin_agenda(store, account) if kind == MeetingKind.INTERNAL else ""
+    return meeting_form(_in(request, channel), MeetingKind(kind), today, agenda)
 
 
 def snooze_button(request: Request, store: Store) -> Reply:

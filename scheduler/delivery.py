@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
+from handlers import checkin_messages
 from handlers.criteria import requalification
 from handlers.i18n import speaking
 from handlers.linking import parted_notice
@@ -27,7 +28,7 @@ from handlers.reminders import DueItem, agreement_expiring, paused_notice, remin
 from scheduler import planning
 from scheduler.agreements import TOPIC as AGREEMENT
 from scheduler.planning import SUBJECTS
-from storage import outbox
+from storage import checkins, outbox
 from storage.criteria import REQUALIFY
 from storage.opportunities import STALE_TOPIC
 from storage.outbox import Claimed
@@ -295,6 +296,9 @@ RENDERERS: dict[str, Renderer] = {
     AGREEMENT: _agreement,
     REQUALIFY: requalification,
     STALE_TOPIC: lambda store, row, now: stale_reminder(store, int(row.body), row.target, now),
+    checkins.PROMPT: lambda store, row, now: checkin_messages.prompt_row(store, row),
+    checkins.NUDGE: lambda store, row, now: checkin_messages.nudge_row(store, row),
+    checkins.SUMMARY: lambda store, row, now: checkin_messages.summary_row(store, row),
 }
 """Topics rendered one row at a time, in the account's language; None when it is moot."""
 

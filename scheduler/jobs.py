@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduler import agreements, planning, stale
+from scheduler import agreements, checkins, planning, stale
 from scheduler.delivery import Deliverer, DeliveryReport, deliver
 from storage import criteria, schedule
 from storage.store import Store
@@ -53,6 +53,7 @@ async def tick(store: Store, deliverers: Mapping[str, Deliverer], now: datetime)
     queued += await asyncio.to_thread(agreements.queue_expiring, store, now)
     queued += await asyncio.to_thread(criteria.queue_requalifications, store.engine, now)
     queued += await asyncio.to_thread(stale.queue_stale, store, now)
+    queued += await asyncio.to_thread(checkins.step, store, now)
     swept_in = time.perf_counter() - started
     delivery = await deliver(store, deliverers, now)
     return TickReport(replanned, queued, delivery, swept_in)

@@ -533,3 +533,124 @@ class Opportunity(Base):
     updated_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     remind_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CheckinSchedule(Base):
+    """When an account's check-in rounds open: every `interval` weeks or months, on `weekday`
+    (0 = Monday; the first one of the month for monthly) at `minute` of the day, local time."""
+
+    __tablename__ = "checkin_schedule"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), primary_key=True)
+    frequency: Mapped[str] = mapped_column(String(8))
+    interval: Mapped[int] = mapped_column(Integer)
+    weekday: Mapped[int] = mapped_column(Integer)
+    minute: Mapped[int] = mapped_column(Integer)
+    anchor: Mapped[date] = mapped_column(Date)
+    next_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    set_by: Mapped[str] = mapped_column(String(64))
+
+
+class CheckinQuestion(Base):
+    """An account's own written check-in question; none means the default two."""
+
+    __tablename__ = "checkin_question"
+    __table_args__ = (UniqueConstraint("account_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class CheckinRound(Base):
+    """One check-in of the account team; `questions` are fixed when it opens.
+
+    An account has at most one open round, and `scheduled_for` is unique per account, so two
+    schedulers (or the KAM and the schedule) open a round once.
+    """
+
+    __tablename__ = "checkin_round"
+    __table_args__ = (
+        UniqueConstraint("account_id", "scheduled_for"),
+        Index(
+            "uq_checkin_round_open_account_id",
+            "account_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    opened_by: Mapped[str] = mapped_column(String(64))
+    scheduled_for: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    deadline_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    questions: Mapped[list[str]] = mapped_column(JSON)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    summary_queued: Mapped[bool] = mapped_column(default=False)
+
+
+class CheckinMember(Base):
+    """A team member asked in a round, with their own deadline and halfway nudge."""
+
+    __tablename__ = "checkin_member"
+    __table_args__ = (
+        Index(
+            "ix_checkin_member_pending_nudge_at",
+            "nudge_at",
+            sqlite_where=text("nudged = 0"),
+            postgresql_where=text("NOT nudged"),
+        ),
+    )
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("checkin_round.id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    deadline_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    nudge_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    nudged: Mapped[bool] = mapped_column(default=False)
+    away: Mapped[bool] = mapped_column(default=False)
+
+
+class CheckinAnswer(Base):
+    """A member's answer in a round: one row per person, updated in place until the round closes.
+
+    `pulse` may come alone from a button; `submitted_at` is set once the form was sent.
+    """
+
+    __tablename__ = "checkin_answer"
+    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("checkin_round.id"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    pulse: Mapped[str | None] = mapped_column(String(8))
+    answers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Away(Base):
+    """Someone is away until a date (inclusive) and skipped by check-ins meanwhile."""
+
+    __tablename__ = "away"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    until: Mapped[date] = mapped_column(Date)
+
+
+class PersonTimezone(Base):
+    """A person's own time zone as their platform last told it, for their check-in deadline."""
+
+    __tablename__ = "person_timezone"
+
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    timezone: Mapped[str] = mapped_column(String(64))

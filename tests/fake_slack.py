@@ -90,6 +90,8 @@ class FakeSlack:
     home_teams: dict[str, str] = field(default_factory=dict)
     """Each user's own team as `users.info` tells it; T0KAM when not set (Slack Connect guests
     come from another)."""
+    timezones: dict[str, str] = field(default_factory=dict)
+    """Each user's `tz` as `users.info` tells it; Europe/Stockholm when not set."""
     _failures: dict[str, deque[Failure]] = field(default_factory=dict)
     _random: dict[str, RandomFailures] = field(default_factory=dict)
     _timestamps: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
@@ -310,6 +312,7 @@ class FakeSlack:
         admin = user["id"] in self.admins
         user |= {"team_id": self.home_teams.get(user["id"], "T0KAM")}
         user |= {"is_admin": admin, "is_owner": False, "is_primary_owner": False}
+        user["tz"] = self.timezones.get(user["id"], "Europe/Stockholm")
         if str(body.get("include_locale")).lower() in ("1", "true"):
             user["locale"] = self.locales.get(user["id"], "en-US")
         return {"ok": True, "user": user}

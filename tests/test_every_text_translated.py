@@ -33,6 +33,7 @@ from handlers.model import (
 )
 from handlers.plan_sections import SECTIONS
 from scheduler import delivery
+from storage import checkins
 from storage.criteria import REQUALIFY
 from storage.opportunities import STALE_TOPIC
 from storage.outbox import Claimed
@@ -246,6 +247,24 @@ SCRIPT = [
     "account unlink",
     "link-me",
     "link-me ABCDEFGH",
+    "checkin schedule biweekly monday 09:00",
+    "checkin schedule every 3 months friday 14:00",
+    "checkin schedule every 99 weeks",
+    "checkin schedule bogus",
+    "checkin oops",
+    "checkin close",
+    "checkin questions",
+    "checkins",
+    "checkins 99",
+    "away until 2026-12-10",
+    "away",
+    "away off",
+    "away",
+    "away 2020-01-01",
+    "checkin off",
+    "checkin off",
+    "checkin",
+    "checkin",
 ]
 
 
@@ -293,6 +312,8 @@ def test_every_reply_form_and_error_is_translated(store: Store) -> None:
     for outcome in _buttons(swede, archived):
         swede.check("button", outcome)
     _link(swede)
+    for what, outcome in _checkin_round(swede):
+        swede.check(what, outcome)
     assert [(what, words) for what, words in swede.seen if words] == []
 
 
@@ -470,3 +491,40 @@ def _reminder(store: Store) -> Outcome:
         )
     )
     return delivery.render(store, rows, NOW)
+
+
+def _checkin_round(swede: Swede) -> Iterator[tuple[str, Outcome]]:
+    """A check-in's prompt and nudge, answering it, closing it and its summary."""
+    store = swede.store
+    workspace = store.workspace_id("test", "T1", NOW)
+    account = store.account_for_channel(workspace, CHANNEL)
+    assert account is not None
+    round_id = checkins.open_round_id(store.engine, account.id)
+    assert round_id is not None
+    rows = {
+        topic: Claimed(
+            1, "test", "T1", account.id, target, False, topic, "", None, 0, str(round_id), 1, False
+        )
+        for topic, target in (
+            (checkins.PROMPT, "kam"),
+            (checkins.NUDGE, "kam"),
+            (checkins.SUMMARY, CHANNEL),
+        )
+    }
+    prompt = delivery.render(store, [rows[checkins.PROMPT]], NOW)
+    yield "prompt", prompt
+    yield "nudge", delivery.render(store, [rows[checkins.NUDGE]], NOW)
+    yield from (("prompt button", outcome) for outcome in _buttons(swede, prompt))
+    form = handle(swede.request(action="checkin-answer", action_value=f"{round_id}|edit"), store)
+    assert isinstance(form, Form)
+    submit = swede.request(form_id=form.id, state=form.state)
+    yield "empty answer", handle(replace(submit, values={}), store)
+    answer = {"pulse": "risk", "answer_0": "Plok", "answer_1": "Plok"}
+    yield "answer", handle(replace(submit, values=answer), store)
+    yield "edit", handle(replace(submit, values=answer), store)
+    yield "checkins", swede.say("checkins")
+    yield "internal meeting", swede.say("log-meeting internal")
+    closing = swede.say("checkin close")
+    yield from (("close button", outcome) for outcome in _buttons(swede, closing))
+    yield "summary", delivery.render(store, [rows[checkins.SUMMARY]], NOW)
+    yield "closed", handle(replace(submit, values=answer), store)

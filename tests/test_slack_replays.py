@@ -25,7 +25,7 @@ MINUTE = timedelta(minutes=1)
 
 @pytest.fixture
 def world(patient_world: World) -> World:
-    """The reminder world, where every answer rides on the ack (see `tests.slack_harness.PATIENT`)."""
+    """The reminder world of `tests.slack_install`, in token mode."""
     return patient_world
 
 

@@ -24,6 +24,8 @@ SCHEMA = (
     / "MicrosoftTeams.schema.v1.17.json"
 )
 APP_ID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+TEAMS_COMMAND_LIMIT = 10
+"""Teams shows at most ten commands in its menu; `help` lists them all."""
 
 
 def problems(manifest: dict[str, Any]) -> list[str]:

@@ -110,16 +110,20 @@ class Listeners:
         await client.views_publish(user_id=request.user, view=home_view(reply))
 
     async def _in_their_language(self, request: Request, client: AsyncWebClient) -> Request:
-        """The request with the person's Slack locale, which picks the language of replies,
-        whether they administer the workspace, and whether its channel has people from outside
-        the company."""
+        """The request with the person's Slack locale, which picks the language of replies, their
+        time zone, whether they administer the workspace, and whether its channel has people from
+        outside the company."""
         channel = request.channel or request.state.get("channel", "")
         person, external = await asyncio.gather(
             self.users.of(client, request.workspace, request.user),
             self.shared.external(client, request.workspace, channel),
         )
         return replace(
-            request, locale=person.locale, workspace_admin=person.admin, external=external
+            request,
+            locale=person.locale,
+            timezone=person.timezone,
+            workspace_admin=person.admin,
+            external=external,
         )
 
     def _start(self, request: Request) -> asyncio.Task[Outcome]:

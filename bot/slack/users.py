@@ -1,4 +1,5 @@
-"""What Slack's `users.info` says about each caller: their locale and whether they are an admin."""
+"""What Slack's `users.info` says about each caller: their locale, time zone (for check-in
+deadlines in their own working day) and whether they are an admin."""
 
 from __future__ import annotations
 
@@ -29,10 +30,12 @@ class Person:
 
     locale: str
     admin: bool
+    timezone: str = ""
+    """IANA name, e.g. `Europe/Stockholm`; "" when Slack does not say."""
 
 
 UNKNOWN = Person(FALLBACK, admin=False)
-"""When Slack does not answer: English, and no admin rights."""
+"""When Slack does not answer: English, no admin rights, no time zone."""
 
 
 @dataclass
@@ -56,7 +59,11 @@ class Users:
             self.known[key] = (UNKNOWN, time.monotonic() + ASK_AGAIN_AFTER)
             return UNKNOWN
         found = answer.get("user") or {}
-        person = Person(str(found.get("locale") or FALLBACK), _administers(found, workspace))
+        person = Person(
+            str(found.get("locale") or FALLBACK),
+            _administers(found, workspace),
+            str(found.get("tz") or ""),
+        )
         self.known[key] = (person, time.monotonic() + KEEP_FOR)
         return person
 

@@ -80,6 +80,7 @@ def message_request(activity: Activity, now: datetime, people: Mapping[str, str]
         user=person(activity.from_property),
         received_at=now,
         locale=activity.locale or "en",
+        timezone=activity.local_timezone or "",
     )
     if submitted is not None and (submitted.form_id or submitted.action):
         return replace(
