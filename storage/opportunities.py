@@ -36,12 +36,21 @@ def add(
     store: Store, account_id: int, changes: Changes, by: str, now: datetime, stale_at: datetime
 ) -> Opportunity:
     """A new opportunity, reminded at `stale_at` unless updated before."""
+    row = new(account_id, changes, by, now, stale_at)
+    with Session(store.engine, expire_on_commit=False) as session, session.begin():
+        session.add(row)
+    return row
+
+
+def new(
+    account_id: int, changes: Changes, by: str, now: datetime, stale_at: datetime
+) -> Opportunity:
+    """The row of a new opportunity, not yet stored: `add` stores it, and a workshop stores it
+    together with the idea it comes from."""
     row = Opportunity(
         account_id=account_id, created_by=by, created_at=now, stage=changes.stage or "lead"
     )
     _apply(row, changes, by, now, stale_at)
-    with Session(store.engine, expire_on_commit=False) as session, session.begin():
-        session.add(row)
     return row
 
 
