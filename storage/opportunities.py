@@ -110,6 +110,13 @@ def open_ones(store: Store, account_id: int) -> list[Opportunity]:
         return list(session.scalars(query))
 
 
+def every(store: Store, account_id: int) -> list[Opportunity]:
+    """All the account's opportunities, open and closed, oldest first: for the export."""
+    query = select(Opportunity).filter_by(account_id=account_id).order_by(Opportunity.id)
+    with Session(store.engine) as session:
+        return list(session.scalars(query))
+
+
 def get(store: Store, opportunity_id: int) -> tuple[Opportunity, Account] | None:
     query = (
         select(Opportunity, Account)
