@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.access import bound_account, workspace_id
-from handlers.amounts import amount, read_amount
 from handlers.confidential import shared_visibility
 from handlers.errors import InvalidForm, UsageError
+from handlers.figures import figure, read_whole
 from handlers.i18n import _, speaking
 from handlers.model import (
     Block,
@@ -48,7 +48,7 @@ def label(key: str) -> str:
 
 def shown(key: str, value: int) -> str:
     """Revenue as money (`1.2M`), the counts as they are."""
-    return amount(value) if key.endswith("revenue") else str(value)
+    return figure(value) if key.endswith("revenue") else str(value)
 
 
 def show_criteria(request: Request, store: Store, args: str) -> Reply:
@@ -91,9 +91,8 @@ def set_criterion(request: Request, store: Store, words: list[str]) -> Reply:
         raise UsageError(_set_usage())
     key, rule = words[0].lower(), rules[words[0].lower()]
     for name, value in zip(words[1::2], words[2::2], strict=True):
-        number = read_amount(value)
-        if name == "threshold" and number is not None:
-            rule = Rule(number, rule.weight)
+        if name == "threshold":
+            rule = Rule(read_whole(value), rule.weight)
         elif name == "weight" and value.isdigit() and 0 <= int(value) <= MAX_WEIGHT:
             rule = Rule(rule.threshold, int(value))
         else:
@@ -141,11 +140,10 @@ def submit_classification(request: Request, store: Store) -> Reply:
     require(request, account, Action.EDIT_PLAN)
     evidence, errors = {}, {}
     for key in criteria.DEFAULTS:
-        value = read_amount(str(request.values.get(key) or ""))
-        if value is None:
-            errors[key] = _("A whole number, such as `1.2M`, `400k` or `3`.")
-        else:
-            evidence[key] = value
+        try:
+            evidence[key] = read_whole(str(request.values.get(key) or ""))
+        except UsageError as refused:
+            errors[key] = refused.message
     if errors:
         raise InvalidForm(errors)
     rules = criteria.rules(store.engine, workspace)

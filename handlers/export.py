@@ -15,11 +15,14 @@ from handlers import confidential
 from handlers.access import bound_account, local_today
 from handlers.errors import UsageError
 from handlers.i18n import _
+from handlers.kpis import CONFIDENTIAL, metric_title
 from handlers.model import Reply, Request, Section, Upload
+from handlers.opportunities import stage_title
 from handlers.permissions import Action, require
 from handlers.plan_revisions import revision_lines
 from handlers.plan_sections import SECTIONS, Part, entries, part_title
 from handlers.wording import kind_title
+from storage import kpis, opportunities
 from storage import plan as plans
 from storage.models import Account
 from storage.store import Store
@@ -31,15 +34,19 @@ FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class Exporter:
-    """One CSV file: a name, translated column headings, and the rows of one account."""
+    """One CSV file: a name, translated column headings, and the rows of one account.
+
+    Both are given `everything`: whether the caller may see the confidential facts (competitors,
+    profit and profitability); without it they are left out, as in the plan.
+    """
 
     name: str
     title: Callable[[], str]
-    header: Callable[[], Sequence[str]]
-    rows: Callable[[Store, Account], Iterable[Sequence[object]]]
+    header: Callable[[bool], Sequence[str]]
+    rows: Callable[[Store, Account, bool], Iterable[Sequence[object]]]
 
 
-def _meeting_rows(store: Store, account: Account) -> Iterable[Sequence[object]]:
+def _meeting_rows(store: Store, account: Account, _everything: bool) -> Iterable[Sequence[object]]:
     for meeting in reversed(store.meetings(account.id, None, ALL_MEETINGS)):
         yield (
             meeting.held_on.isoformat(),
@@ -53,11 +60,71 @@ def _meeting_rows(store: Store, account: Account) -> Iterable[Sequence[object]]:
         )
 
 
+def _kpi_rows(store: Store, account: Account, everything: bool) -> Iterable[Sequence[object]]:
+    for row in kpis.every(store, account.id):
+        if everything or row.metric not in CONFIDENTIAL:
+            yield (
+                metric_title(row.metric),
+                row.period,
+                _number(row.actual),
+                _number(row.target),
+                row.unit,
+                row.set_by,
+                row.set_at.date().isoformat(),
+            )
+
+
+def _opportunity_header(everything: bool) -> Sequence[str]:
+    competitors = (_("Competitors"),) if everything else ()
+    return (
+        _("Number"),
+        _("Name"),
+        _("Stage"),
+        _("Value"),
+        _("Product line"),
+        _("Expected decision date"),
+        *competitors,
+        _("Next step"),
+        _("Owner of the next step"),
+        _("Why won or lost"),
+        _("Created by"),
+        _("Created"),
+        _("Updated"),
+    )
+
+
+def _opportunity_rows(
+    store: Store, account: Account, everything: bool
+) -> Iterable[Sequence[object]]:
+    for row in opportunities.every(store, account.id):
+        competitors = (row.competitors,) if everything else ()
+        yield (
+            row.id,
+            row.name,
+            stage_title(row.stage),
+            _number(row.value),
+            row.product_line,
+            row.decision_on.isoformat() if row.decision_on else "",
+            *competitors,
+            row.next_step,
+            row.next_step_owner or "",
+            row.outcome_reason,
+            row.created_by,
+            row.created_at.date().isoformat(),
+            row.updated_at.date().isoformat(),
+        )
+
+
+def _number(value: float | None) -> str:
+    """A plain number a spreadsheet reads: `1200000`, `0.97`; empty when there is none."""
+    return "" if value is None else f"{value:.15g}"
+
+
 EXPORTERS: tuple[Exporter, ...] = (
     Exporter(
         "meetings",
         lambda: _("Meetings"),
-        lambda: (
+        lambda _everything: (
             _("Date"),
             _("Kind"),
             _("Logged by"),
@@ -69,6 +136,21 @@ EXPORTERS: tuple[Exporter, ...] = (
         ),
         _meeting_rows,
     ),
+    Exporter(
+        "kpis",
+        lambda: _("KPIs"),
+        lambda _everything: (
+            _("Metric"),
+            _("Period"),
+            _("Actual"),
+            _("Target"),
+            _("Unit"),
+            _("Set by"),
+            _("Set on"),
+        ),
+        _kpi_rows,
+    ),
+    Exporter("opportunities", lambda: _("Opportunities"), _opportunity_header, _opportunity_rows),
 )
 
 
@@ -90,7 +172,7 @@ def export(request: Request, store: Store, args: str) -> Reply:
         Upload(
             f"{slug}-{exporter.name}.csv",
             exporter.title(),
-            _csv(exporter, store, account),
+            _csv(exporter, store, account, everything),
             "text/csv",
         )
         for exporter in EXPORTERS
@@ -134,14 +216,24 @@ def markdown(request: Request, store: Store, account: Account, *, everything: bo
     return "\n".join(lines) + "\n"
 
 
-def _csv(exporter: Exporter, store: Store, account: Account) -> bytes:
+def _csv(exporter: Exporter, store: Store, account: Account, everything: bool) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(exporter.header())
-    writer.writerows([_safe(cell) for cell in row] for row in exporter.rows(store, account))
+    writer.writerow(exporter.header(everything))
+    rows = exporter.rows(store, account, everything)
+    writer.writerows([_safe(cell) for cell in row] for row in rows)
     return out.getvalue().encode()
 
 
 def _safe(cell: object) -> str:
+    """The cell's text, quoted when a spreadsheet would run it; a number such as `-5` is left."""
     text = str(cell)
-    return "'" + text if text.startswith(FORMULA) else text
+    return "'" + text if text.startswith(FORMULA) and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -17,6 +17,8 @@ AMOUNT = re.compile(
     re.IGNORECASE,
 )
 SCALE = {"k": 1e3, "tkr": 1e3, "ksek": 1e3, "m": 1e6, "mkr": 1e6, "msek": 1e6, "mn": 1e6}
+WHOLE_LIMIT = 10**15
+"""Whole amounts are stored as 64-bit integers; a quadrillion is beyond any account's figures."""
 MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})$")
 QUARTER = re.compile(r"^(?P<year>\d{4})-?[QK](?P<quarter>[1-4])$", re.IGNORECASE)
 YEAR = re.compile(r"^(?P<year>\d{4})$")
@@ -52,6 +54,19 @@ def read_amount(text: str) -> Amount:
     suffix = (typed["suffix"] or "").lower()
     unit = PERCENT if suffix == PERCENT else ""
     return Amount(number * SCALE.get(suffix, 1.0), unit)
+
+
+def read_whole(text: str) -> int:
+    """A non-negative amount rounded to a whole number (`1.2M`, `400k`, `3`): money and counts
+    kept as integers, such as key-account evidence and workshop ideas' values."""
+    typed = read_amount(text) if AMOUNT.match(text.strip()) else None
+    if typed is None or typed.unit == PERCENT or not 0 <= typed.value < WHOLE_LIMIT:
+        raise UsageError(
+            _(
+                "`{text}` isn't a whole amount. Use one like `1.2M`, `400k`, `500 tkr` or `3`."
+            ).format(text=text)
+        )
+    return round(typed.value)
 
 
 def period_help() -> str:

@@ -4,16 +4,18 @@ customer, votes with buttons, and a ranked list whose chosen ideas get owners.""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from handlers.access import bound_account
-from handlers.amounts import amount, read_amount
 from handlers.errors import InvalidForm, UsageError
+from handlers.figures import figure, read_whole
 from handlers.i18n import _, ngettext, speaking
 from handlers.model import (
     Actions,
     Block,
     Button,
     Context,
+    DateField,
     Form,
     Outcome,
     Reply,
@@ -23,9 +25,12 @@ from handlers.model import (
     UsersField,
     Visibility,
 )
+from handlers.opportunities import EDIT, NAME_LIMIT
 from handlers.permissions import Action, require
-from storage import workshops
+from scheduler.stale import account_stale_at
+from storage import opportunities, workshops
 from storage.models import Account, Workshop, WorkshopIdea
+from storage.opportunities import Changes
 from storage.store import Store
 from storage.workshops import NewIdea, Ranked
 
@@ -110,9 +115,12 @@ def submit_idea(request: Request, store: Store) -> Reply:
     errors = {}
     if not texts["idea"]:
         errors["idea"] = _("Describe the idea.")
-    value = read_amount(texts["value"]) if texts["value"] else None
-    if texts["value"] and value is None:
-        errors["value"] = _("An amount such as `400k`, `1.2M` or `250000`.")
+    value = None
+    if texts["value"]:
+        try:
+            value = read_whole(texts["value"])
+        except UsageError as refused:
+            errors["value"] = refused.message
     if errors:
         raise InvalidForm(errors)
     new = NewIdea(texts["idea"], texts["product_line"], value, texts["contact"])
@@ -180,9 +188,11 @@ def close_workshop(request: Request, store: Store) -> Reply:
 
 
 def choose_button(request: Request, store: Store) -> Form:
-    """The KAM picks the owner who takes the idea on as an opportunity."""
+    """The KAM picks the owner who takes the idea on as an opportunity, and when it is decided."""
     (idea, _held), account = _idea_of_button(request, store)
     require(request, account, Action.RUN_WORKSHOP)
+    if idea.opportunity_id is not None:
+        raise UsageError(_already(idea, idea.opportunity_id))
     return Form(
         id=OWNER_FORM,
         title=_("New opportunity"),
@@ -191,12 +201,14 @@ def choose_button(request: Request, store: Store) -> Form:
             UsersField(
                 "owner", _("Owner of “{idea}”").format(idea=_short(idea.text)), required=True
             ),
+            DateField("decision_on", _("Expected decision date"), required=False),
         ),
         state={"channel": request.channel, "idea": str(idea.id)},
     )
 
 
 def submit_owner(request: Request, store: Store) -> Reply:
+    """Add the idea to the account's opportunities, its owner taking the next step."""
     _workspace, account = bound_account(request, store)
     require(request, account, Action.RUN_WORKSHOP)
     owners = request.values.get("owner")
@@ -206,12 +218,41 @@ def submit_owner(request: Request, store: Store) -> Reply:
     found = workshops.idea(store.engine, account.id, int(idea_id)) if idea_id.isdigit() else None
     if found is None:
         raise UsageError(_("That idea is gone; nothing was changed."))
-    workshops.choose(store.engine, found[0].id, owners[0])
+    idea, owner = found[0], owners[0]
+    decision_on = request.values.get("decision_on")
     with speaking(account.language):
-        text = _("“{idea}” becomes an opportunity for {account}, owned by <@{owner}>.").format(
-            idea=_short(found[0].text), account=account.name, owner=owners[0]
+        changes = Changes(
+            name=_short(idea.text, NAME_LIMIT),
+            value=None if idea.value is None else float(idea.value),
+            product_line=idea.product_line,
+            decision_on=decision_on if isinstance(decision_on, date) else None,
+            next_step=_("Take the workshop idea forward with {contact}").format(
+                contact=idea.contact
+            )
+            if idea.contact
+            else _("Take the workshop idea forward"),
+            next_step_owner=owner,
         )
-    return Reply(summary=text, blocks=(Section(text),), visibility=Visibility.CHANNEL)
+    stale_at = account_stale_at(account, request.received_at)
+    row = opportunities.new(account.id, changes, request.user, request.received_at, stale_at)
+    opportunity_id, added = workshops.choose(store.engine, idea.id, owner, row)
+    if not added:
+        raise UsageError(_already(idea, opportunity_id))
+    with speaking(account.language):
+        text = _(
+            "“{idea}” becomes opportunity #{id} for {account}, owned by <@{owner}>; "
+            "it is now in `/kam opps`."
+        ).format(idea=_short(idea.text), id=opportunity_id, account=account.name, owner=owner)
+        edit = Button(_("Edit"), EDIT, f"{request.channel}|{opportunity_id}")
+    return Reply(
+        summary=text, blocks=(Section(text), Actions((edit,))), visibility=Visibility.CHANNEL
+    )
+
+
+def _already(idea: WorkshopIdea, opportunity_id: int) -> str:
+    return _(
+        "“{idea}” is already opportunity #{id}; change it with `/kam opp update {id}`."
+    ).format(idea=_short(idea.text), id=opportunity_id)
 
 
 _IDEA_FIELDS = ("idea", "product_line", "value", "contact")
@@ -244,7 +285,7 @@ def _describe(idea: WorkshopIdea) -> str:
     parts = [f"*{idea.text}*"]
     details = [idea.product_line] if idea.product_line else []
     if idea.value is not None:
-        details.append(_("about {value}").format(value=amount(idea.value)))
+        details.append(_("about {value}").format(value=figure(idea.value)))
     if idea.contact:
         details.append(_("contact {name}").format(name=idea.contact))
     return " — ".join([*parts, " · ".join(details)]) if details else parts[0]
@@ -253,11 +294,14 @@ def _describe(idea: WorkshopIdea) -> str:
 def _ranked_line(n: int, ranked: Ranked) -> str:
     votes = ngettext("{n} vote", "{n} votes", ranked.votes).format(n=ranked.votes)
     line = f"{n}. {_describe(ranked.idea)} · {votes}"
-    if ranked.idea.chosen and ranked.idea.owner:
-        line += " · " + _("opportunity owned by <@{owner}>").format(owner=ranked.idea.owner)
+    if ranked.idea.opportunity_id is not None and ranked.idea.owner:
+        line += " · " + _("opportunity #{id} owned by <@{owner}>").format(
+            id=ranked.idea.opportunity_id, owner=ranked.idea.owner
+        )
     return line
 
 
-def _short(text: str) -> str:
+def _short(text: str, limit: int = 80) -> str:
+    """The first line, cut to `limit` characters."""
     first = text.strip().splitlines()[0] if text.strip() else ""
-    return first if len(first) <= 80 else first[:79] + "…"
+    return first if len(first) <= limit else first[: limit - 1] + "…"

@@ -62,6 +62,17 @@ def history(store: Store, account_id: int, metric: str) -> list[KpiValue]:
         return list(session.scalars(query))
 
 
+def every(store: Store, account_id: int) -> list[KpiValue]:
+    """All the account's values, by metric, oldest period first: for the export."""
+    query = (
+        select(KpiValue)
+        .filter_by(account_id=account_id)
+        .order_by(KpiValue.metric, KpiValue.period_start, KpiValue.period)
+    )
+    with Session(store.engine) as session:
+        return list(session.scalars(query))
+
+
 def latest_two(store: Store, account_id: int) -> dict[str, list[KpiValue]]:
     """Per metric, its latest value and the one before it (for the trend), newest first."""
     place = (

@@ -454,7 +454,8 @@ class Workshop(Base):
 
 
 class WorkshopIdea(Base):
-    """An idea for new business; `chosen` with an `owner` marks it for the opportunity list."""
+    """An idea for new business; `chosen` with an `owner` made it the opportunity
+    `opportunity_id`, so choosing it again finds that one instead of adding another."""
 
     __tablename__ = "workshop_idea"
 
@@ -468,6 +469,7 @@ class WorkshopIdea(Base):
     added_at: Mapped[datetime] = mapped_column(UtcDateTime)
     chosen: Mapped[bool] = mapped_column(default=False)
     owner: Mapped[str | None] = mapped_column(String(64))
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity.id"))
 
 
 class IdeaVote(Base):

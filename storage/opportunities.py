@@ -36,12 +36,21 @@ def add(
     store: Store, account_id: int, changes: Changes, by: str, now: datetime, stale_at: datetime
 ) -> Opportunity:
     """A new opportunity, reminded at `stale_at` unless updated before."""
+    row = new(account_id, changes, by, now, stale_at)
+    with Session(store.engine, expire_on_commit=False) as session, session.begin():
+        session.add(row)
+    return row
+
+
+def new(
+    account_id: int, changes: Changes, by: str, now: datetime, stale_at: datetime
+) -> Opportunity:
+    """The row of a new opportunity, not yet stored: `add` stores it, and a workshop stores it
+    together with the idea it comes from."""
     row = Opportunity(
         account_id=account_id, created_by=by, created_at=now, stage=changes.stage or "lead"
     )
     _apply(row, changes, by, now, stale_at)
-    with Session(store.engine, expire_on_commit=False) as session, session.begin():
-        session.add(row)
     return row
 
 
@@ -97,6 +106,13 @@ def open_ones(store: Store, account_id: int) -> list[Opportunity]:
         .order_by(Opportunity.decision_on.is_(None), Opportunity.decision_on, Opportunity.id)
         .limit(OPEN_LIMIT)
     )
+    with Session(store.engine) as session:
+        return list(session.scalars(query))
+
+
+def every(store: Store, account_id: int) -> list[Opportunity]:
+    """All the account's opportunities, open and closed, oldest first: for the export."""
+    query = select(Opportunity).filter_by(account_id=account_id).order_by(Opportunity.id)
     with Session(store.engine) as session:
         return list(session.scalars(query))
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import IdeaVote, Workshop, WorkshopIdea
+from storage.models import IdeaVote, Opportunity, Workshop, WorkshopIdea
 
 
 @dataclass(frozen=True)
@@ -111,9 +111,18 @@ def ranked(engine: Engine, workshop_id: int) -> list[Ranked]:
         return [Ranked(row, n) for row, n in session.execute(query)]
 
 
-def choose(engine: Engine, idea_id: int, owner: str) -> None:
-    """Mark an idea chosen for the opportunity list, with the person who takes it on."""
-    with Session(engine) as session, session.begin():
-        session.execute(
-            update(WorkshopIdea).where(WorkshopIdea.id == idea_id).values(chosen=True, owner=owner)
-        )
+def choose(engine: Engine, idea_id: int, owner: str, opportunity: Opportunity) -> tuple[int, bool]:
+    """Make the idea the new `opportunity`, owned by `owner`; its opportunity's id, and whether
+    it is the new one (False: the idea became an opportunity before, and nothing changed).
+
+    The idea's row is locked first, so two quick submissions add one opportunity.
+    """
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        query = select(WorkshopIdea).filter_by(id=idea_id).with_for_update()
+        idea = session.scalars(query).one()
+        if idea.opportunity_id is not None:
+            return idea.opportunity_id, False
+        session.add(opportunity)
+        session.flush()
+        idea.chosen, idea.owner, idea.opportunity_id = True, owner, opportunity.id
+        return opportunity.id, True

@@ -9,7 +9,8 @@ from dataclasses import replace
 import pytest
 
 from handlers.commands import handle
-from handlers.model import FieldErrors, Form, Outcome, Reply, Request, Visibility
+from handlers.export import EXPORTERS
+from handlers.model import FieldErrors, Form, Outcome, Reply, Request, Upload, Visibility
 from handlers.plan_sections import SECTIONS
 from storage import outbox
 from storage.store import Store
@@ -136,17 +137,86 @@ def test_export_gives_the_plan_as_markdown_and_the_meetings_as_csv(acme: Store) 
     said(ask(acme, "log-meeting tactical yesterday =SUM(A1) reviewed <@alice>"))
     exported = reply(ask(acme, "export", user="alice"))
     assert exported.visibility is Visibility.CHANNEL
-    plan_file, meetings = exported.files
+    plan_file, meetings, _kpis, _opportunities = exported.files
     assert plan_file.filename == "acme-group-account-plan.md"
     document = plan_file.content.decode()
     assert "# Account plan of Acme Group" in document
     assert "### Budget and sales plan" in document
     assert "- Support | 1.2M | +10% on renewal" in document
     assert "**Our overall goal**\n\nSole IT partner" in document
-    rows = list(csv.reader(io.StringIO(meetings.content.decode())))
+    rows = table(meetings)
     assert rows[0][:3] == ["Date", "Kind", "Logged by"]
     assert rows[1][:4] == ["2026-11-26", "Tactical", "kam", "alice"]
     assert rows[1][5] == "'=SUM(A1) reviewed <@alice>"
+
+
+def table(file: Upload) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(file.content.decode())))
+
+
+def test_export_gives_the_kpis_and_opportunities_as_csv(acme: Store) -> None:
+    said(ask(acme, "kpi set revenue 2026-Q3 1.2M target 1.5M"))
+    said(ask(acme, "kpi set profitability 2026 -3%"))
+    fleet = 'opp add "Fleet rollout" value 400k close 2027-03-31 competitors Foo,Bar'
+    said(ask(acme, f'{fleet} product Leasing next "Call <@alice>"'))
+    said(ask(acme, 'opp add "=Service desk" value 1,5 mkr close 2027-01-31'))
+    said(ask(acme, "opp lost 2 Price"))
+    _plan, _meetings, kpi_file, opportunity_file = reply(ask(acme, "export", user="alice")).files
+    assert kpi_file.filename == "acme-group-kpis.csv"
+    assert table(kpi_file) == [
+        ["Metric", "Period", "Actual", "Target", "Unit", "Set by", "Set on"],
+        ["Profitability", "2026", "-3", "", "%", "kam", "2026-11-27"],
+        ["Revenue", "2026-Q3", "1200000", "1500000", "", "kam", "2026-11-27"],
+    ]
+    assert opportunity_file.filename == "acme-group-opportunities.csv"
+    header, first, second = table(opportunity_file)
+    assert header == [
+        "Number",
+        "Name",
+        "Stage",
+        "Value",
+        "Product line",
+        "Expected decision date",
+        "Competitors",
+        "Next step",
+        "Owner of the next step",
+        "Why won or lost",
+        "Created by",
+        "Created",
+        "Updated",
+    ]
+    assert first[1:10] == [
+        "Fleet rollout",
+        "Lead",
+        "400000",
+        "Leasing",
+        "2027-03-31",
+        "Foo, Bar",
+        "Call <@alice>",
+        "alice",
+        "",
+    ]
+    assert second[1:4] == ["'=Service desk", "Lost", "1500000"]
+    assert second[9] == "Price"
+
+
+def test_an_export_without_the_confidential_facts_leaves_competitors_and_profit_out(
+    acme: Store,
+) -> None:
+    said(ask(acme, "kpi set profit 2026 300k"))
+    said(ask(acme, "kpi set sales 2026 2M"))
+    said(ask(acme, 'opp add "Fleet rollout" value 400k close 2027-03-31 competitors Foo'))
+    account = acme.account_for_channel(acme.workspace_id("test", "T1", NOW), ACME)
+    assert account is not None
+    kpi_rows, opportunity_rows = (
+        [exporter.header(False), *exporter.rows(acme, account, False)]
+        for exporter in EXPORTERS
+        if exporter.name in ("kpis", "opportunities")
+    )
+    assert [row[0] for row in kpi_rows] == ["Metric", "Sales"]
+    assert "Competitors" not in opportunity_rows[0]
+    assert len(opportunity_rows[1]) == len(opportunity_rows[0])
+    assert "Foo" not in opportunity_rows[1]
 
 
 def in_shared_channel(store: Store, text: str, user: str = "kam") -> Outcome:

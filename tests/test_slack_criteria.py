@@ -64,14 +64,11 @@ async def test_classify_scores_the_evidence_and_keeps_it(slack: Slack) -> None:
 async def test_unreadable_evidence_is_refused_at_its_field(slack: Slack) -> None:
     await acme(slack)
     await slack.slash("/kam classify", user=BOB)
-    answer = await slack.submit(await slack.opened_form(), user=BOB, **{"current-revenue": "a lot"})
+    typed = {"current-revenue": "a lot", "potential-revenue": "1,2 mkr", "group-companies": "-2"}
+    answer = await slack.submit(await slack.opened_form(), user=BOB, **typed)
     assert answer["response_action"] == "errors"
-    assert set(answer["errors"]) == {
-        "current-revenue",
-        "potential-revenue",
-        "group-companies",
-        "product-lines",
-    }
+    assert answer["errors"]["current-revenue"].startswith("`a lot` isn't a whole amount. Use")
+    assert set(answer["errors"]) == {"current-revenue", "group-companies", "product-lines"}
 
 
 async def test_a_year_later_the_channel_is_asked_once_to_classify_again(world: World) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.slack.replays import CLICK_WINDOW
-from storage.models import WorkshopIdea
+from storage.models import Opportunity, WorkshopIdea
 from storage.store import Store
 from tests.conftest import NOW
 from tests.slack_fixtures import assert_within_limits
@@ -117,12 +117,34 @@ async def test_a_workshop_from_start_to_chosen_opportunities(
     assert lines[2] == "2. *Service desk* · 0 votes"
 
     opened = len(slack.fake.delivered("views.open"))
-    await slack.click({**closed, "ts": "1764237600.000009"}, "Make it an opportunity", user=ALICE)
+    fleet_closed = {**closed, "ts": "1764237600.000009"}
+    await slack.click(fleet_closed, "Make it an opportunity", user=ALICE)
     form = await new_form(slack, opened)
-    assert await slack.submit(form, user=ALICE, owner=[BOB]) == {}
+    decided = date(2027, 3, 31)
+    assert await slack.submit(form, user=ALICE, owner=[BOB], decision_on=decided) == {}
     said = (await slack.fake.wait_for("chat.postMessage", 3))[-1]
     assert said["channel"] == CHANNEL
-    assert "“Fleet rollout” becomes an opportunity for Acme Group, owned by <@U0BOB>." in seen(said)
+    [(number, value, line)] = _opportunities(store)
+    assert (value, line) == (400_000, "Leasing")
+    assert (
+        f"“Fleet rollout” becomes opportunity #{number} for Acme Group, owned by <@U0BOB>; "
+        "it is now in `/kam opps`."
+    ) in seen(said)
+    assert _chosen(store) == [("Fleet rollout", BOB)]
+    listed = seen(await slack.slash("/kam opps", user=BOB))
+    assert f"*#{number} Fleet rollout* — Lead, 400K, decision 2027-03-31" in listed
+    assert "Next step: Take the workshop idea forward with Per Ek (<@U0BOB>)" in listed
+
+    moment.now += CLICK_WINDOW + timedelta(seconds=1)
+    answered = len(slack.fake.delivered("response_url"))
+    await slack.click(fleet_closed, "Make it an opportunity", user=ALICE)
+    again = seen(await slack.late_answer(answered + 1))
+    assert f"“Fleet rollout” is already opportunity #{number}" in again
+    assert len(slack.fake.delivered("views.open")) == opened + 1
+    assert await slack.submit(form, user=ALICE, owner=[CAROL]) == {}  # the form, once more
+    refused = (await slack.fake.wait_for("chat.postEphemeral", 1))[-1]
+    assert f"“Fleet rollout” is already opportunity #{number}" in seen(refused)
+    assert len(_opportunities(store)) == 1
     assert _chosen(store) == [("Fleet rollout", BOB)]
 
 
@@ -147,3 +169,9 @@ def _chosen(store: Store) -> list[tuple[str, str | None]]:
     query = select(WorkshopIdea.text, WorkshopIdea.owner).where(WorkshopIdea.chosen)
     with Session(store.engine) as session:
         return [(text, owner) for text, owner in session.execute(query)]
+
+
+def _opportunities(store: Store) -> list[tuple[int, float | None, str]]:
+    query = select(Opportunity.id, Opportunity.value, Opportunity.product_line)
+    with Session(store.engine) as session:
+        return [(id_, value, line) for id_, value, line in session.execute(query)]
