@@ -7,7 +7,6 @@ update for 30 days is reminded in the channel (`storage.opportunities.queue_stal
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -35,7 +34,7 @@ from handlers.model import (
     UsersField,
     Visibility,
 )
-from handlers.parsing import check_length, date_help, mentioned_users, read_date
+from handlers.parsing import check_length, date_help, mentioned_users, quoted_words, read_date
 from handlers.permissions import Action, require
 from scheduler.stale import account_stale_at
 from storage import opportunities
@@ -177,7 +176,7 @@ def _stale_at(account: Account, request: Request) -> datetime:
 def _typed(args: str) -> dict[str, str]:
     """The name (the words before the first keyword) and each keyword's words."""
     try:
-        words = shlex.split(args)
+        words = quoted_words(args)
     except ValueError as unreadable:
         raise UsageError(_usage("add")) from unreadable
     typed: dict[str, list[str]] = {"name": []}
@@ -378,7 +377,7 @@ def close_opportunity(request: Request, store: Store, stage: str, args: str) -> 
     _workspace, account = bound_account(request, store)
     require(request, account, Action.EDIT_PLAN)
     try:
-        words = shlex.split(args)
+        words = quoted_words(args)
     except ValueError as unreadable:
         raise UsageError(_usage(stage)) from unreadable
     if len(words) < 2:

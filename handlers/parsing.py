@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import shlex
 from datetime import date, datetime
 
 import dateparser
@@ -54,6 +55,16 @@ MAX_YEARS = 10
 def date_help() -> str:
     """The date forms to suggest, in the current language (ends an error message)."""
     return _("a date like `2026-11-20`, `today`, `yesterday`, `monday` or `3 days ago`")
+
+
+CURLY_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
+"""Slack's and Teams' clients often turn typed quotes into typographic ones."""
+
+
+def quoted_words(text: str) -> list[str]:
+    """Words as a shell splits them, `"Fleet rollout"` one word even in curly quotes;
+    ValueError when a quote is not closed."""
+    return shlex.split(text.translate(CURLY_QUOTES))
 
 
 def mentioned_users(text: str) -> list[str]:

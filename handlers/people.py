@@ -7,7 +7,6 @@ belongs to (`ROLE_KIND`).
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import replace
 from datetime import date
 
@@ -31,7 +30,7 @@ from handlers.model import (
     UsersField,
     Visibility,
 )
-from handlers.parsing import MENTION
+from handlers.parsing import MENTION, quoted_words
 from handlers.permissions import Action, require
 from handlers.wording import kind_name
 from scheduler import planning
@@ -303,9 +302,8 @@ def _unquoted(text: str) -> str:
 
 def _typed(args: str) -> dict[str, str]:
     """`"Karin Berg" title CFO role decision-maker strength 2 target 4` as field values."""
-    quotes = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
     try:
-        words = shlex.split(args.translate(quotes))
+        words = quoted_words(args)
     except ValueError:
         raise UsageError(
             _('A quote is not closed. Put the name in quotes: `"Karin Berg"`.')

@@ -31,6 +31,12 @@ async def test_an_opportunity_added_inline_is_announced_and_listed(slack: Slack)
     assert "*#1 Fleet rollout* — Lead, 400K, decision 2027-03-31, updated 0 days ago" in listed
 
 
+async def test_a_name_in_curly_quotes_as_slack_types_them_is_one_name(slack: Slack) -> None:
+    await acme(slack)
+    added = await slack.slash("/kam opp add \u201cFleet rollout\u201d value 400k close 2027-03-31")
+    assert "added the opportunity *Fleet rollout* (#1)." in seen(added)
+
+
 async def test_missing_arguments_open_the_form_with_what_was_typed(slack: Slack) -> None:
     await acme(slack)
     assert await slack.slash('/kam opp add "Service deal" close 2027-01-15') == {}
