@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 
 from handlers.access import bound_account
-from handlers.charts import trend_png
 from handlers.confidential import in_the_open
 from handlers.errors import InvalidForm, UsageError
 from handlers.figures import (
@@ -298,6 +297,8 @@ def chart(request: Request, store: Store, args: str) -> Reply:
 def _chart_reply(
     account: Account, metric: str, values: list[KpiValue], visibility: Visibility
 ) -> Reply:
+    from handlers.charts import trend_png  # matplotlib: ~50 MB that a server pays on first chart
+
     title = _("{metric} of {account}").format(metric=metric_title(metric), account=account.name)
     png = trend_png(
         title,
