@@ -35,7 +35,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    """Take the write lock at the start: a deferred transaction that reads, then writes after
+    another connection committed, fails at once with "database is locked" (its WAL snapshot is
+    stale), whatever the busy timeout; an immediate one waits its turn instead."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def database_url(url: str) -> str:

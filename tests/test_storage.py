@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from storage.db import make_engine
 from storage.store import AlreadyExists, NewActionItem, NewMeeting, Store
 from tests.conftest import NOW
 
@@ -90,3 +93,30 @@ def test_meetings_come_newest_first_and_last_held_is_per_kind(store: Store) -> N
         "tactical": date(2026, 11, 3),
         "internal": date(2026, 11, 4),
     }
+
+
+def test_on_sqlite_a_writer_that_read_first_waits_for_another_instead_of_failing(
+    tmp_path: Path,
+) -> None:
+    """A KPI saved while the scheduler's tick writes once failed with "database is locked"."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'kam.sqlite3'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE tally (n INTEGER)")
+        connection.exec_driver_sql("INSERT INTO tally VALUES (0)")
+    committed = threading.Event()
+
+    def other_writer() -> None:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE tally SET n = n + 1")
+        committed.set()
+
+    other = threading.Thread(target=other_writer)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("SELECT n FROM tally").scalar()
+        other.start()
+        committed.wait(0.5)  # a deferred transaction lets the other commit here, then fails
+        connection.exec_driver_sql("UPDATE tally SET n = n + 10")
+    other.join()
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT n FROM tally").scalar() == 11
+    engine.dispose()
