@@ -152,14 +152,17 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "team",
         team,
-        lambda: _("Show or change the account team (the KAM manages it)"),
+        lambda: _("Show or change the account team (the KAM or a workspace admin manages it)"),
         ("team", "team add @alice sales", "team remove @alice"),
         ("team", "team add @alice sälj", "team remove @alice"),
     ),
     Command(
         "cadence",
         cadence,
-        lambda: _("See and set how often each kind of meeting is due (the KAM sets it)"),
+        lambda: _(
+            "See and set how often each kind of meeting is due "
+            "(the KAM or a workspace admin sets it)"
+        ),
         ("cadence", "cadence set tactical every 2 months", "cadence off operational"),
         ("cadence", "cadence set taktisk every 2 månader", "cadence off operativ"),
     ),
@@ -272,7 +275,7 @@ COMMANDS: tuple[Command, ...] = (
         checkin,
         lambda: _(
             "Check-ins: short questions to each team member, a summary in the channel "
-            "(the KAM schedules and starts them)"
+            "(the KAM or a workspace admin schedules and starts them)"
         ),
         (
             "checkin",
