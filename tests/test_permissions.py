@@ -65,14 +65,15 @@ EXERCISES: dict[Action, Exercise] = {
     Action.ARCHIVE: typed("account archive"),
     Action.RUN_WORKSHOP: typed("workshop start"),
     Action.LINK_CHANNELS: typed("account link"),
+    Action.SET_CHECKINS: typed("checkin schedule weekly monday 09:00"),
 }
 BUILT_ELSEWHERE = {
     Action.ANSWER_CHECKIN,
     Action.SEE_CONFIDENTIAL,
-    Action.SET_CHECKINS,
 }
 """Tried on `require` itself: seeing confidential fields leaves them out rather than refusing
-(`test_account_plan.py` shows what each sees); check-ins are not built yet."""
+(`test_account_plan.py` shows what each sees), and a check-in is answered only by whom its round
+asked (`test_checkins_slack.py`)."""
 READ_ONLY = {Action.VIEW, Action.EXPORT}
 
 
