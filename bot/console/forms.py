@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from bot.console.render import plain
-from bot.console.terminal import Terminal
+from bot.console.terminal import CANCEL, Terminal
 from handlers.errors import UsageError
 from handlers.model import (
     ChoiceField,
@@ -30,7 +30,9 @@ CLEAR = "-"
 
 def complete_form(form: Form, terminal: Terminal, today: date, submit: Submit) -> Outcome:
     """Fill the form, submit it, and fix refused fields until the handler accepts or gives up."""
-    terminal.say(f"{form.title}  (Enter keeps the value in [brackets], - clears it)")
+    terminal.say(
+        f"{form.title}  (Enter keeps the value in [brackets], - clears it, {CANCEL} leaves)"
+    )
     values = {field.name: _initial(field) for field in form.fields}
     for field in form.fields:
         values[field.name] = _ask(field, values[field.name], terminal, today)

@@ -47,7 +47,7 @@ Console commands:
   :help           this list
   :quit           leave (Ctrl-D works too)
 Mention people as @alice. In a form, Enter keeps the value in [brackets], - clears it,
-and Ctrl-D abandons the form."""
+and `:cancel` (or Ctrl-D) leaves the form."""
 HINT = "Commands start with /kam, e.g. `/kam help`; `:help` lists the console's own commands."
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TextIO
 
+CANCEL = ":cancel"
+
 
 class Abandoned(Exception):
-    """The input ended in the middle of a form."""
+    """The person left a form: typed `:cancel`, or the input ended."""
 
 
 @dataclass
@@ -37,8 +39,8 @@ class Terminal:
         return line
 
     def need(self, prompt: str) -> str:
-        """A line inside a form, where the input ending abandons the form."""
+        """A line inside a form, where `:cancel` or the input ending abandons the form."""
         line = self.ask(prompt)
-        if line is None:
+        if line is None or line.strip() == CANCEL:
             raise Abandoned
         return line
