@@ -454,7 +454,7 @@ class Workshop(Base):
 
 
 class WorkshopIdea(Base):
-    """An idea for new business; `chosen` with an `owner` made it the opportunity
+    """An idea for new business; chosen, with an `owner`, it became the opportunity
     `opportunity_id`, so choosing it again finds that one instead of adding another."""
 
     __tablename__ = "workshop_idea"
@@ -467,7 +467,6 @@ class WorkshopIdea(Base):
     contact: Mapped[str] = mapped_column(String(80), default="")
     added_by: Mapped[str] = mapped_column(String(64))
     added_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    chosen: Mapped[bool] = mapped_column(default=False)
     owner: Mapped[str | None] = mapped_column(String(64))
     opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity.id"))
 

@@ -124,5 +124,5 @@ def choose(engine: Engine, idea_id: int, owner: str, opportunity: Opportunity) -
             return idea.opportunity_id, False
         session.add(opportunity)
         session.flush()
-        idea.chosen, idea.owner, idea.opportunity_id = True, owner, opportunity.id
+        idea.owner, idea.opportunity_id = owner, opportunity.id
         return opportunity.id, True

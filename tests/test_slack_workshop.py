@@ -166,7 +166,9 @@ async def test_bad_input_and_a_closed_workshop(slack: Slack) -> None:
 
 def _chosen(store: Store) -> list[tuple[str, str | None]]:
     """The ideas marked for the opportunity list, with their owners."""
-    query = select(WorkshopIdea.text, WorkshopIdea.owner).where(WorkshopIdea.chosen)
+    query = select(WorkshopIdea.text, WorkshopIdea.owner).where(
+        WorkshopIdea.opportunity_id.is_not(None)
+    )
     with Session(store.engine) as session:
         return [(text, owner) for text, owner in session.execute(query)]
 

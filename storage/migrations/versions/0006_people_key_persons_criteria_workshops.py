@@ -97,7 +97,6 @@ def upgrade() -> None:
         sa.Column("contact", sa.String(length=80), nullable=False),
         sa.Column("added_by", sa.String(length=64), nullable=False),
         sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("chosen", sa.Boolean(), nullable=False),
         sa.Column("owner", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["workshop_id"], ["workshop.id"], name=op.f("fk_workshop_idea_workshop_id_workshop")
