@@ -20,7 +20,6 @@ from bot.slack.app import slack_deliverer
 from storage import workspaces
 from storage.store import Store
 from tests.reminder_world import Clock, World
-from tests.reminder_world import slack_deliverer as slack_deliverer_for
 from tests.slack_fixtures import assert_within_limits
 from tests.slack_harness import ALICE, ClientFactory, ServerFactory, Slack, start_slack
 
@@ -78,17 +77,6 @@ async def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> No
     async with asyncio.timeout(seconds):
         while not condition():
             await asyncio.sleep(0.01)
-
-
-@pytest.fixture
-async def patient_world(
-    store: Store, aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
-) -> AsyncIterator[World]:
-    """The `world` of `tests.reminder_world` in token mode, starting at `START`."""
-    clock = Clock(START.astimezone(UTC))
-    slack = await start_slack(store, aiohttp_client, aiohttp_server, clock=clock)
-    yield World(store, slack, clock, slack_deliverer_for(slack))
-    assert_within_limits(slack)
 
 
 @pytest.fixture

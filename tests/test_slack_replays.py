@@ -11,8 +11,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from tests.reminder_world import World
 from tests.slack_harness import ALICE, BOB, CAROL, seen
 from tests.slack_install import NEW_TEAM, UNINSTALLED, eventually, install, paused, token_of
@@ -21,12 +19,6 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 START = datetime(2026, 11, 27, 20, 30, tzinfo=STOCKHOLM)
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=STOCKHOLM)
 MINUTE = timedelta(minutes=1)
-
-
-@pytest.fixture
-def world(patient_world: World) -> World:
-    """The reminder world of `tests.slack_install`, in token mode."""
-    return patient_world
 
 
 async def reminded(world: World) -> dict[str, object]:

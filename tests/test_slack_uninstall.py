@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import func, select
 
 from storage import slack_tables
@@ -28,12 +27,6 @@ START = datetime(2026, 11, 27, 20, 30, tzinfo=STOCKHOLM)
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=STOCKHOLM)
 FRIDAY = datetime(2026, 12, 4, 9, 0, tzinfo=STOCKHOLM)
 WEEK = timedelta(weeks=1)
-
-
-@pytest.fixture
-def world(patient_world: World) -> World:
-    """The reminder world of `tests.slack_install`, in token mode."""
-    return patient_world
 
 
 def bots(store: Store, team: str) -> int:
