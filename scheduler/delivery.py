@@ -88,10 +88,10 @@ class DeliveryReport:
 
 
 async def deliver(
-    store: Store, deliverers: Mapping[str, Deliverer], now: datetime, limit: int = 200
+    store: Store, deliverers: Mapping[str, Deliverer], now: datetime, targets: int = 200
 ) -> DeliveryReport:
-    """One delivery pass over what is due now."""
-    claimed = await asyncio.to_thread(outbox.claim, store.engine, now, limit)
+    """One delivery pass over what is due now, for up to `targets` channels and people."""
+    claimed = await asyncio.to_thread(outbox.claim, store.engine, now, targets)
     report = DeliveryReport()
     for group in _by_target(claimed):
         deliverer = deliverers.get(group[0].platform)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 
 def make_engine(url: str) -> Engine:
@@ -46,3 +47,10 @@ def database_url(url: str) -> str:
     if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def take_turn(session: Session, lock: int) -> None:
+    """Wait until no other transaction across processes holds `lock`, and hold it until this one
+    ends; SQLite's write lock, taken at BEGIN, already serialises every writer."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(lock)))

@@ -11,13 +11,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import Engine, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from storage.db import take_turn
 from storage.models import Account, OutboxMessage, Workspace
 
 LEASE = timedelta(minutes=5)
 OPEN_STATES = ("pending", "sending")
+CLAIM_LOCK = 0x6B616E  # one advisory lock id for every claimer, beside the sweep's
 
 
 @dataclass(frozen=True)
@@ -71,29 +73,36 @@ def enqueue(
     return True
 
 
-def claim(engine: Engine, now: datetime, limit: int) -> list[Claimed]:
-    """Take up to `limit` due rows; rows others hold are skipped, and an expired lease is taken
-    over as `maybe_sent`, since its deliverer may have posted before it died. Rows of a paused
-    (uninstalled) workspace wait until it is installed again."""
+def claim(engine: Engine, now: datetime, targets: int) -> list[Claimed]:
+    """Take every due row of up to `targets` targets; an expired lease is taken over as
+    `maybe_sent`, since its deliverer may have posted before it died. Rows of a paused
+    (uninstalled) workspace wait until it is installed again.
+
+    Claimers take turns and take whole targets: rows claimed apart would reach one channel as
+    several messages where one was meant, when replicas claim at the same moment.
+    """
     token = uuid.uuid4().hex
     paused = select(Workspace.id).where(Workspace.paused_reason.is_not(None))
     due = (
-        select(OutboxMessage.id)
-        .where(
-            or_(
-                (OutboxMessage.state == "pending") & (OutboxMessage.next_attempt_at <= now),
-                (OutboxMessage.state == "sending") & (OutboxMessage.claimed_at < now - LEASE),
-            ),
-            OutboxMessage.workspace_id.not_in(paused),
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+        or_(
+            (OutboxMessage.state == "pending") & (OutboxMessage.next_attempt_at <= now),
+            (OutboxMessage.state == "sending") & (OutboxMessage.claimed_at < now - LEASE),
+        ),
+        OutboxMessage.workspace_id.not_in(paused),
+    )
+    target = tuple_(OutboxMessage.workspace_id, OutboxMessage.target)
+    first_targets = (
+        select(OutboxMessage.workspace_id, OutboxMessage.target)
+        .where(*due)
+        .group_by(OutboxMessage.workspace_id, OutboxMessage.target)
+        .order_by(func.min(OutboxMessage.id))
+        .limit(targets)
     )
     with Session(engine) as session, session.begin():
+        take_turn(session, CLAIM_LOCK)
         session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(due.scalar_subquery()))
+            .where(*due, target.in_(first_targets))
             .values(
                 state="sending",
                 claimed_at=now,

@@ -36,6 +36,7 @@ from sqlalchemy.sql import Executable, Select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import CTE
 
+from storage.db import take_turn
 from storage.models import (
     Account,
     ChannelBinding,
@@ -74,7 +75,7 @@ def plan_item(
     so are that period's undelivered reminders; steps already queued stay as history.
     """
     with Session(engine) as session, session.begin():
-        _lock_sweep(session)
+        take_turn(session, SWEEP_LOCK)
         this_item = (ReminderStep.account_id == account_id, ReminderStep.subject == subject)
         session.execute(delete(ReminderStep).where(*this_item, ReminderStep.queued.is_(False)))
         _cancel_pending(session, account_id, subject, OutboxMessage.due_on != due_on)
@@ -108,7 +109,7 @@ def plan_item(
 def drop_item(engine: Engine, account_id: int, subject: str) -> None:
     """Forget the open period of `subject` (its cadence was turned off)."""
     with Session(engine) as session, session.begin():
-        _lock_sweep(session)
+        take_turn(session, SWEEP_LOCK)
         session.execute(
             delete(ReminderStep).where(
                 ReminderStep.account_id == account_id,
@@ -195,7 +196,7 @@ def sweep(engine: Engine, now: datetime, oldest: datetime) -> int:
     that was down overnight catches up at 09:00, not at 03:00.
     """
     with Session(engine) as session, session.begin():
-        _lock_sweep(session)
+        take_turn(session, SWEEP_LOCK)
         added = len(session.execute(_queue_statement(engine, now, oldest)).all())
         session.execute(_replan_running_out(engine, now, oldest))
         session.execute(update(ReminderStep).where(*_passed(now, oldest)).values(queued=True))
@@ -244,12 +245,6 @@ def _passed(now: datetime, oldest: datetime) -> tuple[ColumnElement[bool], ...]:
         ReminderStep.send_at <= now,
         ReminderStep.send_at > oldest,
     )
-
-
-def _lock_sweep(session: Session) -> None:
-    """Serialise planners and sweeps across processes (SQLite's write lock already does)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(SWEEP_LOCK)))
 
 
 def _cancel_pending(

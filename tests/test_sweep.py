@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -114,6 +115,55 @@ def test_a_paused_account_gets_nothing(store: Store) -> None:
     outbox.pause_account(store.engine, account, "channel_not_found")
     plan(store, account, "tactical", _steps(0))
     assert sweep(store, at(1)) == 0
+
+
+def _queue(store: Store, channels: list[str], per_channel: int) -> None:
+    """`per_channel` due messages for each channel, interleaved as several sweeps would add them."""
+    workspace = store.workspace_id("slack", "T1", NOW)
+    for n in range(per_channel):
+        for channel in channels:
+            outbox.enqueue(
+                store.engine,
+                dedupe_key=f"test:{channel}:{n}",
+                workspace_id=workspace,
+                account_id=None,
+                target=channel,
+                to_user=False,
+                topic="notice",
+                body=f"{channel} #{n}",
+                now=at(0),
+            )
+
+
+def test_a_channel_s_due_rows_are_claimed_together_so_they_go_out_as_one_message(
+    store: Store,
+) -> None:
+    _queue(store, ["C1", "C2"], per_channel=2)
+    first = outbox.claim(store.engine, at(0), 1)
+    second = outbox.claim(store.engine, at(0), 1)
+    assert [row.body for row in first] == ["C1 #0", "C1 #1"]
+    assert [row.body for row in second] == ["C2 #0", "C2 #1"]
+
+
+def test_replicas_claiming_at_once_never_split_a_channel(store: Store) -> None:
+    channels = [f"C{n:02d}" for n in range(40)]
+    _queue(store, channels, per_channel=3)
+
+    def claim_until_empty(_replica: int) -> list[set[str]]:
+        claims = []
+        while taken := outbox.claim(store.engine, at(0), 2):
+            claims.append({row.body for row in taken})
+        return claims
+
+    with ThreadPoolExecutor(8) as replicas:
+        claims = [claim for found in replicas.map(claim_until_empty, range(8)) for claim in found]
+
+    per_channel_per_claim = sorted(
+        sorted(body for body in bodies if body.startswith(f"{channel} "))
+        for bodies in claims
+        for channel in {body.split()[0] for body in bodies}
+    )
+    assert per_channel_per_claim == sorted([f"{c} #{n}" for n in range(3)] for c in channels)
 
 
 def test_claimed_rows_are_not_claimed_twice_until_the_lease_ends(store: Store) -> None:
