@@ -13,7 +13,6 @@ from functools import partial
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
@@ -35,7 +34,7 @@ from bot.teams.delivery import TeamsDeliverer
 from bot.teams.incoming import PLATFORM as TEAMS_PLATFORM
 from handlers.log_context import REQUEST_ID, WORKSPACE, scope
 from scheduler.delivery import Deliverer
-from scheduler.jobs import start_scheduler
+from scheduler.jobs import Ticker, start_scheduler
 from storage import migrate
 from storage.store import Store
 
@@ -44,7 +43,7 @@ log = logging.getLogger(__name__)
 STORE = web.AppKey("store", Store)
 BOLT = web.AppKey("bolt", AsyncApp)
 TEAMS = web.AppKey("teams", Teams)
-SCHEDULER = web.AppKey("scheduler", AsyncIOScheduler)
+SCHEDULER = web.AppKey("scheduler", Ticker)
 METRICS = web.AppKey("metrics", Metrics)
 
 
@@ -182,4 +181,4 @@ async def _scheduler(settings: Settings, clock: Clock, app: web.Application) -> 
         app[STORE], deliverers, clock, observe=app[METRICS].observe_tick
     )
     yield
-    app[SCHEDULER].shutdown(wait=False)
+    await app[SCHEDULER].stop()

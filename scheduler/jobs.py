@@ -14,6 +14,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_SUBMITTED,
+    JobEvent,
+)
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -59,12 +65,33 @@ async def tick(store: Store, deliverers: Mapping[str, Deliverer], now: datetime)
     return TickReport(replanned, queued, delivery, swept_in)
 
 
+@dataclass
+class Ticker:
+    """APScheduler's scheduler, and whether a tick is in flight: stopping lets that tick finish
+    its claims and deliveries, since APScheduler's shutdown would cancel it midway (and log the
+    cancellation as an error)."""
+
+    scheduler: AsyncIOScheduler
+    idle: asyncio.Event
+
+    def follow(self, event: JobEvent) -> None:
+        if event.code == EVENT_JOB_SUBMITTED:
+            self.idle.clear()
+        else:
+            self.idle.set()
+
+    async def stop(self) -> None:
+        self.scheduler.pause()
+        await self.idle.wait()
+        self.scheduler.shutdown(wait=False)
+
+
 def start_scheduler(
     store: Store,
     deliverers: Mapping[str, Deliverer],
     clock: Clock = utc_now,
     observe: TickObserver | None = None,
-) -> AsyncIOScheduler:
+) -> Ticker:
     """Run a tick now and every minute on the running event loop, in UTC whatever the host says;
     `observe` hears of every finished tick (the server's metrics)."""
 
@@ -80,6 +107,11 @@ def start_scheduler(
             log.info("tick: %s", report)
 
     scheduler = AsyncIOScheduler(timezone=UTC)
+    ticker = Ticker(scheduler, asyncio.Event())
+    ticker.idle.set()
+    scheduler.add_listener(
+        ticker.follow, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR
+    )
     scheduler.add_job(
         run,
         IntervalTrigger(seconds=TICK_SECONDS, timezone=UTC),
@@ -89,4 +121,4 @@ def start_scheduler(
         misfire_grace_time=TICK_SECONDS,
     )
     scheduler.start()
-    return scheduler
+    return ticker

@@ -1,7 +1,10 @@
-"""`kam-bot tick` and `kam-bot outbox`: one pass at a given instant, and what is stuck."""
+"""`kam-bot tick` and `kam-bot outbox`: one pass at a given instant, and what is stuck; and
+`kam-bot run` leaving quietly."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -66,3 +69,14 @@ def test_outbox_lists_what_could_not_be_delivered(
     assert listed.count("pending reminder") == 4
     assert "to C0ACME · attempts 1 · next 2026-11-30T09:" in listed
     assert "no adapter for slack" in listed
+
+
+def test_quitting_the_console_during_its_first_tick_ends_without_an_error(database: Store) -> None:
+    """The console starts its scheduler with a tick; `:quit` at once lets that tick finish."""
+    kam_bot = Path(sys.executable).with_name("kam-bot")
+    session = subprocess.run(
+        [kam_bot, "run"], input=":quit\n", capture_output=True, text=True, timeout=60, check=False
+    )
+    assert session.returncode == 0
+    assert session.stdout.rstrip().endswith("Bye.")
+    assert session.stderr == ""

@@ -66,7 +66,7 @@ async def test_serve_runs_the_scheduler_for_the_servers_lifetime(
     store: Store, aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
 ) -> None:
     slack = await start_slack(store, aiohttp_client, aiohttp_server, run_scheduler=True)
-    scheduler = slack.client.app[SCHEDULER]
+    scheduler = slack.client.app[SCHEDULER].scheduler
     assert scheduler.running
     assert len(scheduler.get_jobs()) == 1
     await slack.client.close()

@@ -76,11 +76,11 @@ def run_shell(
 async def _with_scheduler(console: Console) -> None:
     """The scheduler on this event loop; the console reads its lines in a worker thread."""
     deliverer = ConsoleDeliverer(console.delivered)
-    scheduler = start_scheduler(console.store, {PLATFORM: deliverer}, console.clock)
+    ticker = start_scheduler(console.store, {PLATFORM: deliverer}, console.clock)
     try:
         await asyncio.to_thread(console.run)
     finally:
-        scheduler.shutdown(wait=False)
+        await ticker.stop()
 
 
 @dataclass
