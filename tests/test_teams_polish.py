@@ -1,10 +1,11 @@
 """Teams beyond the basics, end to end through `/api/messages`: only-you answers in private,
-and cards cut to Teams' size limit."""
+and cards cut to Teams' size limit, with a note in the account's language."""
 
 from __future__ import annotations
 
 import json
 
+from storage import outbox
 from storage.store import Store
 from tests.teams_harness import ALICE, CHANNEL, START, TENANT, TeamsChannel, seen
 
@@ -57,3 +58,28 @@ async def test_a_card_too_long_for_teams_is_shortened_and_says_so(
     assert "Shortened to fit in Teams" in shown
     assert "<at>colleague-000</at> — specialist" in shown
     assert "colleague-399" not in shown
+
+
+async def test_a_shortened_reminder_says_so_in_the_accounts_language(
+    teams: TeamsChannel, store: Store
+) -> None:
+    await teams.say("kam account create Acme")
+    await teams.say("kam settings language sv")
+    workspace = store.workspace_id("teams", TENANT, START)
+    account = store.account_for_channel(workspace, CHANNEL)
+    assert account is not None
+    outbox.enqueue(
+        store.engine,
+        dedupe_key="notice:long",
+        workspace_id=workspace,
+        account_id=account.id,
+        target=CHANNEL,
+        to_user=False,
+        topic="notice",
+        body="\n".join(f"Rad {n}: " + "x" * 80 for n in range(400)),
+        now=START,
+    )
+    before = len(teams.connector.delivered(CHANNEL))
+    await teams.tick(START)
+    [posted] = teams.connector.delivered(CHANNEL)[before:]
+    assert "Förkortat för att rymmas i Teams" in seen(posted)
