@@ -166,14 +166,14 @@ def _nothing_logged(kind: MeetingKind | None, account: str) -> str:
 
 
 def _last_meetings(kind: MeetingKind | None, n: int, account: str) -> str:
-    """`The last 3 tactical meetings for Acme`, or of all kinds."""
+    """`The last 3 tactical meetings for Acme`, or of all kinds; `The latest …` for one."""
     if kind is None:
         text = ngettext(
-            "The last {n} meeting for {account}", "The last {n} meetings for {account}", n
+            "The latest meeting for {account}", "The last {n} meetings for {account}", n
         )
     else:
         text = ngettext(
-            "The last {n} {kind} meeting for {account}",
+            "The latest {kind} meeting for {account}",
             "The last {n} {kind} meetings for {account}",
             n,
         )

@@ -15,7 +15,7 @@ from handlers.access import bound_account, local_today
 from handlers.confidential import in_the_open
 from handlers.errors import InvalidForm, UsageError
 from handlers.figures import amount_help, figure, read_amount
-from handlers.i18n import _, ngettext, speaking
+from handlers.i18n import _, speaking
 from handlers.model import (
     Actions,
     Block,
@@ -36,6 +36,7 @@ from handlers.model import (
 )
 from handlers.parsing import check_length, date_help, mentioned_users, quoted_words, read_date
 from handlers.permissions import Action, require
+from handlers.wording import relative_day
 from scheduler.stale import account_stale_at
 from storage import opportunities
 from storage.models import Account, Opportunity
@@ -114,18 +115,19 @@ def list_opportunities(request: Request, store: Store, args: str) -> Reply:
         ).format(account=account.name)
         return Reply(summary=text, blocks=(Section(text),))
     title = _("Open opportunities at {account}").format(account=account.name)
-    lines = [_line(row, request.received_at) for row in found]
+    zone = ZoneInfo(account.timezone)
+    lines = [_line(row, zone, local_today(account, request.received_at)) for row in found]
     return Reply(summary=title, blocks=(Section(f"*{title}*"), *map(Section, lines)))
 
 
-def _line(row: Opportunity, now: datetime) -> str:
+def _line(row: Opportunity, zone: ZoneInfo, today: date) -> str:
     facts = [stage_title(row.stage)]
     if row.value is not None:
         facts.append(figure(row.value))
     if row.decision_on is not None:
         facts.append(_("decision {date}").format(date=row.decision_on.isoformat()))
-    days = (now - row.updated_at).days
-    facts.append(ngettext("updated {n} day ago", "updated {n} days ago", days).format(n=days))
+    updated = relative_day(row.updated_at.astimezone(zone).date(), today)
+    facts.append(_("updated {when}").format(when=updated))
     line = f"*#{row.id} {row.name}* — " + ", ".join(facts)
     if row.next_step:
         line += "\n" + _next_step(row)

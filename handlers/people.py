@@ -277,6 +277,8 @@ def _saved(request: Request, account: Account, new: NewPerson, created: bool) ->
         detail = _("{role} · relationship {now} of 5, target {target}").format(
             role=role_label(new.role), now=new.strength, target=new.target
         )
+        if new.title:
+            detail = f"{new.title} · {detail}"
     return Reply(
         summary=text,
         blocks=(Section(text), Context(detail)),

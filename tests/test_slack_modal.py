@@ -78,7 +78,7 @@ async def test_the_same_submission_twice_logs_one_meeting(slack: Slack) -> None:
     assert "already logged" in seen(repeat)
     assert len(slack.fake.delivered("chat.postMessage")) == 1
     listed = seen(await slack.slash("/kam meetings", user=BOB))
-    assert "The last 1 meeting for Acme Group" in listed
+    assert "The latest meeting for Acme Group" in listed
 
 
 async def test_a_confirmation_that_hits_a_rate_limit_arrives_once(slack: Slack) -> None:

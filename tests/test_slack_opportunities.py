@@ -28,7 +28,7 @@ async def test_an_opportunity_added_inline_is_announced_and_listed(slack: Slack)
     assert "*Competitors*\nFoo, Bar" in text
     assert "*Next step*\nSend the offer <@U0BOB>" in text
     listed = seen(await slack.slash("/kam opps", user=CAROL))
-    assert "*#1 Fleet rollout* — Lead, 400K, decision 2027-03-31, updated 0 days ago" in listed
+    assert "*#1 Fleet rollout* — Lead, 400K, decision 2027-03-31, updated today" in listed
 
 
 async def test_a_name_in_curly_quotes_as_slack_types_them_is_one_name(slack: Slack) -> None:

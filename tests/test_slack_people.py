@@ -24,7 +24,7 @@ async def test_a_person_typed_in_full_is_announced_and_listed(slack: Slack) -> N
     added = await slack.slash(KARIN, user=BOB)
     assert added["response_type"] == "in_channel"
     assert "<@U0BOB> added *Karin Berg* as a key person of Acme Group." in seen(added)
-    assert "decision maker · relationship 2 of 5, target 4" in seen(added)
+    assert "CFO · decision maker · relationship 2 of 5, target 4" in seen(added)
 
     listed = seen(await slack.slash("/kam people", user=BOB))
     assert "*Karin Berg* · CFO · decision maker" in listed
