@@ -173,7 +173,7 @@ def _changed(
     facts = store.planning_facts(account_id)
     assert facts is not None
     due = planning.meeting_due_on(facts, kind)
-    text = _("<@{user}> set the {kind} meeting rhythm of {account} {said}.").format(
+    text = _("<@{user}> changed the {kind} meeting rhythm of {account}: {said}.").format(
         user=request.user, kind=kind_name(kind), account=facts.account.name, said=said
     )
     if due:

@@ -133,7 +133,7 @@ def test_admin_makes_you_a_workspace_admin_who_may_change_the_cadence(you: Perso
     you.say(":as root")
     assert "or a workspace admin can change the cadence" in you.say("/kam cadence off internal")
     assert "@root is now a workspace admin." in you.say(":admin")
-    assert "internal meeting rhythm of Acme Group off" in you.say("/kam cadence off internal")
+    assert "internal meeting rhythm of Acme Group: off" in you.say("/kam cadence off internal")
     assert "@root is no longer a workspace admin." in you.say(":admin")
 
 

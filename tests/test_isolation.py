@@ -164,7 +164,7 @@ async def test_a_slack_admin_steps_in_for_the_kam(slack: Slack) -> None:
     assert "Only the KAM of Acme Group, <@U0ALICE>, or a workspace admin" in refused
     slack.fake.admins.add(BOB)
     changed = seen(await slack.slash("/kam cadence set tactical every 2 months", user=BOB))
-    assert "rhythm of Acme Group now every 2 months" in changed
+    assert "rhythm of Acme Group: now every 2 months" in changed
     refused = seen(await slack.slash("/kam log-meeting tactical today Notes", user=BOB))
     assert "Only the Acme Group account team can log meetings" in refused
 

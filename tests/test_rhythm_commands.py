@@ -24,7 +24,7 @@ def test_cadence_shows_every_kind_with_its_status(store: Store) -> None:
 
 def test_the_kam_sets_a_rhythm_and_everyone_sees_it(store: Store) -> None:
     changed = said(ask(store, "cadence set tactical every 2 months"))
-    assert "set the tactical meeting rhythm of Acme Group now every 2 months" in changed
+    assert "changed the tactical meeting rhythm of Acme Group: now every 2 months" in changed
     assert "Tactical* · every 2 months" in said(ask(store, "cadence"))
     said(ask(store, "cadence set internal every 3 weeks"))
     assert "Internal* · every 3 weeks" in said(ask(store, "cadence"))
