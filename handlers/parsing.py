@@ -38,7 +38,7 @@ DATE_PHRASE = re.compile(
         \d{{4}}-\d{{1,2}}-\d{{1,2}}
       | \d{{1,2}}[./]\d{{1,2}}([./]\d{{2,4}})?
       | today | yesterday | tomorrow | idag | igår | imorgon
-      | ((last|förra)\s+)?({_WEEKDAY})
+      | ((last|förra|next|nästa)\s+)?({_WEEKDAY})
       | i\s+({_WEEKDAY})
       | \d+\s+{_UNIT}\s+(ago|sedan)
       | in\s+\d+\s+{_UNIT}

@@ -64,7 +64,7 @@ def test_no_date_means_today(acme: Store) -> None:
     assert [m.held_on for m in logged(acme)] == [TODAY]
 
 
-@pytest.mark.parametrize("phrase", ["tomorrow", "2026-12-01", "in 3 days"])
+@pytest.mark.parametrize("phrase", ["tomorrow", "2026-12-01", "in 3 days", "next friday"])
 def test_a_future_date_is_refused(acme: Store, phrase: str) -> None:
     reply = ask(acme, f"log-meeting tactical {phrase} Not yet held")
     assert "in the future" in said(reply)
@@ -72,7 +72,7 @@ def test_a_future_date_is_refused(acme: Store, phrase: str) -> None:
     assert logged(acme) == []
 
 
-@pytest.mark.parametrize("phrase", ["2026-13-45", "2026-02-30", "31/31", "12/31"])
+@pytest.mark.parametrize("phrase", ["2026-13-45", "2026-02-30", "31/31", "12/31", "nästa fredag"])
 def test_an_unreadable_date_is_refused(acme: Store, phrase: str) -> None:
     assert "can't read the date" in said(ask(acme, f"log-meeting tactical {phrase} Notes"))
     assert logged(acme) == []
