@@ -7,6 +7,7 @@ from handlers.checkin_people import remember_timezone
 from handlers.errors import InvalidForm, UsageError
 from handlers.i18n import _, ngettext
 from handlers.model import ChoiceField, Form, Option, Reply, Request, Section, TextField
+from handlers.permissions import Action, require
 from handlers.wording import number
 from storage import checkins
 from storage.checkins import RoundView
@@ -20,7 +21,7 @@ def pulse_button(request: Request, store: Store) -> Form:
     """Record the pulse at once (a second click changes it) and open the form to finish."""
     remember_timezone(request, store)
     round_id, _sep, pulse = request.action_value.partition("|")
-    view = _asked_round(store, round_id, request.user)
+    view = _asked_round(request, store, round_id)
     if pulse not in PULSES:
         raise UsageError(_("That button is out of date; nothing was changed."))
     if not checkins.record_pulse(
@@ -33,7 +34,7 @@ def pulse_button(request: Request, store: Store) -> Form:
 def answer_button(request: Request, store: Store) -> Form:
     """The form with what the person answered so far, to answer or edit."""
     remember_timezone(request, store)
-    view = _asked_round(store, request.action_value.partition("|")[0], request.user)
+    view = _asked_round(request, store, request.action_value.partition("|")[0])
     given = view.answers.get(request.user)
     return answer_form(view, request.user, given.pulse if given else None)
 
@@ -70,7 +71,7 @@ def answer_form(view: RoundView, user: str, pulse: str | None) -> Form:
 
 def submit_answer(request: Request, store: Store) -> Reply:
     """Store the answers (a second submission edits, never adds); the last one closes the round."""
-    view = _asked_round(store, request.state.get("round", ""), request.user)
+    view = _asked_round(request, store, request.state.get("round", ""))
     pulse = str(request.values.get("pulse") or "")
     texts = [
         str(request.values.get(f"answer_{n}") or "").strip()
@@ -103,14 +104,15 @@ def submit_answer(request: Request, store: Store) -> Reply:
     return Reply(summary=text, blocks=(Section(text),))
 
 
-def _asked_round(store: Store, round_id: str, user: str) -> RoundView:
-    """The open round this person was asked in and is still expected to answer."""
+def _asked_round(request: Request, store: Store, round_id: str) -> RoundView:
+    """The open round this person was asked in and, on the team still, may answer."""
     view = checkins.round_view(store.engine, int(round_id)) if round_id.isdigit() else None
     if view is None:
         raise UsageError(_("That check-in is no longer available."))
-    if user not in {m.user_id for m in view.members} or user not in view.team:
+    require(request, view.account, Action.ANSWER_CHECKIN)
+    if request.user not in {m.user_id for m in view.members}:
         raise UsageError(
-            _("You aren't on the {account} account team for this check-in.").format(
+            _("You weren't asked in this check-in of {account}; the next one asks you.").format(
                 account=view.account.name
             )
         )

@@ -223,7 +223,7 @@ async def test_a_member_removed_mid_round_is_not_asked_or_missed(world: World) -
     [message] = prompts(world, CAROL)
     await world.slack.click(message, "🟢 Good", user=CAROL, channel="D" + CAROL)
     refused = await world.slack.late_answer()
-    assert "You aren't on the Acme Group account team" in seen(refused)
+    assert "Only the Acme Group account team can answer its check-ins" in seen(refused)
 
     await answer(world, ALICE, "🟢 Good", "Fine")
     await answer(world, BOB, "🟢 Good", "Fine")
@@ -232,6 +232,21 @@ async def test_a_member_removed_mid_round_is_not_asked_or_missed(world: World) -
     [summary] = summaries(world)
     assert "2 of 2 answered." in seen(summary)
     assert "CAROL" not in seen(summary)
+
+
+async def test_someone_who_joined_after_the_round_started_waits_for_the_next(
+    world: World,
+) -> None:
+    await acme_team(world)
+    await world.slack.slash("/kam team remove @carol", user=ALICE)
+    await start_round(world)
+    await world.slack.slash("/kam team add @carol delivery", user=ALICE)
+
+    [bobs] = prompts(world, BOB)
+    await world.slack.click(bobs, "🟢 Good", user=CAROL, channel="D" + CAROL)
+    refused = await world.slack.late_answer()
+    assert "You weren't asked in this check-in of Acme Group" in seen(refused)
+    assert answer_rows(world) == 0
 
 
 async def test_a_summary_refused_with_429_then_503_is_posted_once(world: World) -> None:
