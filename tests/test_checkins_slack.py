@@ -296,6 +296,19 @@ async def test_a_summary_links_back_to_the_previous_rounds_summary(world: World)
     assert asked == {"channel": CHANNEL, "message_ts": first["ts"]}
 
 
+async def test_a_swedish_accounts_summary_links_back_in_swedish(world: World) -> None:
+    await acme_team(world)
+    await world.slack.slash("/kam settings language sv", user=ALICE)
+    for weeks in (0, 2):
+        await start_round(world, MONDAY + timedelta(weeks=weeks))
+        await world.tick(TUESDAY_EVENING + timedelta(weeks=weeks))
+
+    first, second = [m for m in world.reminders(CHANNEL) if "Avstämning: Acme" in seen(m)]
+    link = f"<{permalink(CHANNEL, first['ts'])}|30 nov.>"
+    said = f"0 av 3 svarade. Förra avstämningen: {link}, 0 av 3 svarade, puls —."
+    assert said in seen(second)
+
+
 @pytest.mark.parametrize("refusal", ["rate limited", "message deleted"])
 async def test_a_summary_without_its_link_is_still_posted_once(
     world: World, refusal: str, caplog: pytest.LogCaptureFixture
