@@ -153,7 +153,7 @@ def read_submit(value: object) -> Submitted:
 
 def markdown(text: str) -> str:
     """Neutral markup as Teams card Markdown: `*bold*` doubled, `<@ID>` as `<at>ID</at>`, an
-    earlier message as its label: Teams has no call that gives a message's link."""
+    earlier message as its label: the Bot Framework has no call that gives a message link."""
     parts = CODE.split(text)
     return "".join(part if CODE.fullmatch(part) else _prose(part) for part in parts)
 
