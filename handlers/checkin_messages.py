@@ -11,8 +11,20 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from handlers.i18n import _, ngettext, speaking
-from handlers.model import Actions, Block, Button, Context, Header, Reply, Section, Visibility
+from babel.dates import format_date
+
+from handlers.i18n import _, current, ngettext, speaking
+from handlers.model import (
+    Actions,
+    Block,
+    Button,
+    Context,
+    Header,
+    Posted,
+    Reply,
+    Section,
+    Visibility,
+)
 from handlers.wording import excerpt
 from storage import checkins
 from storage.checkins import RoundView
@@ -140,8 +152,9 @@ def summary(store: Store, view: RoundView) -> Reply:
         blocks.append(Section(_("*Did not answer:* {people}").format(people=names(missing))))
     if away:
         blocks.append(Context(_("Away: {people}").format(people=names(away))))
-    blocks.append(Context(_rates(store, view)))
-    return Reply(summary=title, blocks=tuple(blocks), visibility=Visibility.CHANNEL)
+    rates, posted = _rates(store, view)
+    blocks.append(Context(rates))
+    return Reply(summary=title, blocks=tuple(blocks), visibility=Visibility.CHANNEL, posted=posted)
 
 
 def _section(text: str) -> Section:
@@ -162,27 +175,34 @@ def _attention(view: RoundView) -> list[str]:
     return lines
 
 
-def _rates(store: Store, view: RoundView) -> str:
-    """This round's response rate and a pointer back to the previous round's summary."""
+def _rates(store: Store, view: RoundView) -> tuple[str, tuple[Posted, ...]]:
+    """This round's response rate and a pointer back to the previous round's summary: a link
+    to it once that summary was posted, else its date alone."""
     here = response(view)
     earlier = checkins.previous_round(store.engine, view.account.id, view.round.id)
     before = checkins.round_view(store.engine, earlier) if earlier is not None else None
     if before is None:
-        return here + " " + _("This is the account's first check-in.")
-    day = before.round.opened_at.astimezone(ZoneInfo(view.account.timezone)).date()
-    return (
-        here
-        + " "
-        + _("Previous check-in: {date}, {rate}, pulse {trend}.").format(
-            date=day.isoformat(), rate=response(before), trend=trend(before) or "—"
-        )
+        return _("{rate}. This is the account's first check-in.").format(rate=here), ()
+    zone = ZoneInfo(view.account.timezone)
+    day = before.round.opened_at.astimezone(zone).date()
+    same_year = day.year == view.round.opened_at.astimezone(zone).year
+    label = format_date(day, "d MMM" if same_year else "d MMM y", locale=current())
+    posted = checkins.summary_message(store.engine, before.round.id)
+    link = (Posted(posted[0], posted[1], label),) if posted is not None else ()
+    said = _("{rate}. Previous check-in: {date}, {previous}, pulse {trend}.").format(
+        rate=here,
+        date=link[0].markup if link else label,
+        previous=response(before),
+        trend=trend(before) or "—",
     )
+    return said, link
 
 
 def response(view: RoundView) -> str:
+    """`3 of 4 answered`, for a sentence to end or go on."""
     asked = len(view.expected())
     answered = sum(view.answered(m.user_id) for m in view.expected())
-    return ngettext("{n} of {asked} answered.", "{n} of {asked} answered.", asked).format(
+    return ngettext("{n} of {asked} answered", "{n} of {asked} answered", asked).format(
         n=answered, asked=asked
     )
 

@@ -111,7 +111,7 @@ def close(request: Request, store: Store) -> Reply:
             )
         )
     missing = [m.user_id for m in view.expected() if not view.answered(m.user_id)]
-    text = _("Close the check-in of {account} now? {rate} Not answered yet: {people}.").format(
+    text = _("Close the check-in of {account} now? {rate}. Not answered yet: {people}.").format(
         account=account.name, rate=response(view), people=names(missing) or "—"
     )
     button = Button(

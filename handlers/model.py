@@ -2,16 +2,20 @@
 
 Adapters translate a platform payload into a `Request` and render a `Reply` or `Form` back;
 handlers never see Slack or Teams types. Text uses a small markup that each adapter renders in
-its own idiom: `*bold*`, `` `code` `` and user mentions as `<@ID>`.
+its own idiom: `*bold*`, `` `code` ``, user mentions as `<@ID>`, and earlier messages of the bot
+as `<posted:TARGET MESSAGE_ID|label>` (see `Posted`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 
 FormValue = str | date | list[str] | None
+POSTED = re.compile(r"<posted:([^\s<>|]+) ([^\s<>|]+)\|([^<>]*)>")
+"""A reference to an earlier message in text: target, message id, label."""
 
 
 @dataclass(frozen=True)
@@ -95,13 +99,40 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class Posted:
+    """A message the bot posted earlier (its outbox row's target and platform message id).
+
+    Text shows it with `markup`: a platform that can link to a message makes the label a link,
+    the others show the label alone. The label is plain text without `<`, `>` or `|`.
+    """
+
+    target: str
+    message_id: str
+    label: str
+
+    @property
+    def markup(self) -> str:
+        return f"<posted:{self.target} {self.message_id}|{self.label}>"
+
+
+def unlinked(text: str) -> str:
+    """Text with each reference to an earlier message as its label alone."""
+    return POSTED.sub(lambda found: found.group(3), text)
+
+
+@dataclass(frozen=True)
 class Reply:
-    """A message: `summary` is the plain text for notifications and text-only clients."""
+    """A message: `summary` is the plain text for notifications and text-only clients.
+
+    `posted` lists the earlier messages its text refers to; only these are resolved into links,
+    so a reference typed by a person into an answer stays a label.
+    """
 
     summary: str
     blocks: tuple[Block, ...] = ()
     visibility: Visibility = Visibility.ONLY_YOU
     files: tuple[Upload, ...] = ()
+    posted: tuple[Posted, ...] = ()
 
 
 @dataclass(frozen=True)

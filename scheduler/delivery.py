@@ -319,4 +319,5 @@ def _merge(replies: list[Reply]) -> Reply:
         summary="\n".join(reply.summary for reply in replies),
         blocks=tuple(block for reply in replies for block in reply.blocks),
         visibility=Visibility.CHANNEL,
+        posted=tuple(posted for reply in replies for posted in reply.posted),
     )

@@ -322,6 +322,24 @@ def previous_round(engine: Engine, account_id: int, before: int) -> int | None:
         return session.scalar(query)
 
 
+def summary_message(engine: Engine, round_id: int) -> tuple[str, str] | None:
+    """Where the round's summary was posted and the platform's id of it, once it was."""
+    query = (
+        select(OutboxMessage.target, OutboxMessage.message_id)
+        .where(
+            OutboxMessage.topic == SUMMARY,
+            OutboxMessage.body == str(round_id),
+            OutboxMessage.state == "sent",
+            OutboxMessage.message_id.is_not(None),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(1)
+    )
+    with Session(engine) as session:
+        found = session.execute(query).first()
+    return (found.target, str(found.message_id)) if found is not None else None
+
+
 def answers_since(engine: Engine, account_id: int, since: datetime | None) -> list[CheckinAnswer]:
     """Submitted answers of the account's rounds opened after `since`, oldest first."""
     query = (

@@ -232,6 +232,8 @@ class FakeSlack:
             return self._store(body)
         if method == "conversations.history":
             return self._history(body)
+        if method == "chat.getPermalink":
+            return self._permalink(body, team)
         if method == "users.info":
             return self._user(body)
         if method == "conversations.info":
@@ -345,6 +347,16 @@ class FakeSlack:
             "has_more": more,
             "response_metadata": {"next_cursor": cursor},
         }
+
+    def _permalink(self, body: dict[str, Any], team: str) -> dict[str, Any]:
+        """The address of a stored message, as Slack builds it; none for a message not there."""
+        channel, ts = str(body.get("channel") or ""), str(body.get("message_ts") or "")
+        if channel not in self.history:
+            return {"ok": False, "error": "channel_not_found"}
+        if all(stored["ts"] != ts for stored in self.history[channel]):
+            return {"ok": False, "error": "message_not_found"}
+        address = f"https://{team.lower()}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+        return {"ok": True, "channel": channel, "permalink": address}
 
     async def _response_url(self, request: web.Request) -> web.Response:
         failure = self._next_failure(RESPONSE_URL_METHOD)

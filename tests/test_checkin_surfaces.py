@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 
 from jsonschema.protocols import Validator
 
 from bot.console.delivery import ConsoleDeliverer
-from handlers.model import Form
+from handlers.model import Context, Form, Posted, Reply
 from scheduler.delivery import render
 from scheduler.jobs import tick
 from storage import checkins
@@ -54,6 +55,14 @@ def test_a_round_answered_at_the_console(sqlite_store: Store) -> None:
     assert "🟢 @alice" in summary and "@alice: Visited their plant" in summary
     assert "Did not answer: @you" in summary
 
+    you.say("/kam checkin")
+    you.say("/kam checkin close")
+    you.say(":press 1")
+    you.screen.seek(0)
+    you.screen.truncate()
+    asyncio.run(tick(sqlite_store, {"console": deliverer}, NOW + timedelta(minutes=2)))
+    assert "Previous check-in: 27 Nov, 1 of 2 answered, pulse 🟢." in you.screen.getvalue()
+
 
 def test_a_prompt_its_form_and_the_summary_are_valid_teams_cards(
     validator: Validator, sqlite_store: Store
@@ -81,3 +90,11 @@ def test_a_prompt_its_form_and_the_summary_are_valid_teams_cards(
     content = card(render(sqlite_store, [row(checkins.SUMMARY, ACME)], NOW))
     assert_valid(validator, content)
     assert "sees the customer at risk" in str(content)
+
+
+def test_teams_shows_an_earlier_message_as_its_label() -> None:
+    earlier = Posted("19:acme@thread.tacv2", "1764237600000", "16 Nov")
+    said = Context(f"Previous check-in: {earlier.markup}.")
+    shown = json.dumps(card(Reply("Check-in", (said,), posted=(earlier,))), ensure_ascii=False)
+    assert "Previous check-in: 16 Nov." in shown
+    assert "posted:" not in shown

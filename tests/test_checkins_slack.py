@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import CheckinAnswer, OutboxMessage
 from tests.fake_slack import RATE_LIMITED, UNAVAILABLE
 from tests.reminder_world import World
-from tests.slack_harness import ALICE, BOB, CAROL, CHANNEL, OTHER_CHANNEL, seen
+from tests.slack_harness import ALICE, BOB, CAROL, CHANNEL, OTHER_CHANNEL, TEAM, seen
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -133,7 +135,7 @@ async def test_a_full_scheduled_round(world: World) -> None:
     assert "This check-in for Acme Group has closed" in seen(late)
 
     listed = await world.slack.slash("/kam checkins", user=BOB)
-    assert "*2026-11-30* · 2 of 3 answered. · 🔴🟢" in seen(listed)
+    assert "*2026-11-30* · 2 of 3 answered · 🔴🟢" in seen(listed)
 
 
 async def test_everyone_answering_closes_the_round_early(world: World) -> None:
@@ -270,6 +272,81 @@ async def test_a_summary_refused_with_429_then_503_is_posted_once(world: World) 
         ).one()
     assert summary_row.state == "sent"
     assert world.slack.fake.tagged()[summary_row.id] == 1
+
+
+async def a_round_everyone_answers(world: World, at: datetime) -> dict[str, Any]:
+    """A round opened at `at` that everyone answers at once: its summary, as posted."""
+    await start_round(world, at)
+    for user in (ALICE, BOB, CAROL):
+        await answer(world, user, "🟢 Good", "Fine")
+    await world.tick(at + timedelta(hours=1))
+    return summaries(world)[-1]
+
+
+def permalink(channel: str, ts: str) -> str:
+    """The address Slack gives a message: its workspace, channel, and ts without the dot."""
+    return f"https://{TEAM.lower()}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+
+
+async def test_a_summary_links_back_to_the_previous_rounds_summary(world: World) -> None:
+    await acme_team(world)
+    first = await a_round_everyone_answers(world, MONDAY)
+    assert "This is the account's first check-in." in seen(first)
+    await world.slack.slash("/kam away until 2026-12-20", user=CAROL)
+    await start_round(world, MONDAY + timedelta(days=14))
+    await answer(world, ALICE, "🟡 Watch", "Quiet")
+    await world.tick(MONDAY + timedelta(days=14, hours=1))
+    assert summaries(world)[-1] is first
+    forged = f"<posted:{CHANNEL} 1764237600.000100|our plan>"
+    await answer(world, BOB, "🔴 At risk", f"Budget cut, see {forged}")
+    await world.tick(MONDAY + timedelta(days=14, hours=2))
+
+    [_, second] = summaries(world)
+    assert "<@U0BOB>: Budget cut, see our plan" in seen(second)
+    link = f"<{permalink(CHANNEL, first['ts'])}|30 Nov>"
+    assert f"2 of 2 answered. Previous check-in: {link}, 3 of 3 answered, pulse 🟢🟢🟢." in (
+        seen(second)
+    )
+    [asked] = world.slack.fake.delivered("chat.getPermalink")
+    assert asked == {"channel": CHANNEL, "message_ts": first["ts"]}
+
+
+async def test_a_swedish_accounts_summary_links_back_in_swedish(world: World) -> None:
+    await acme_team(world)
+    await world.slack.slash("/kam settings language sv", user=ALICE)
+    for weeks in (0, 2):
+        await start_round(world, MONDAY + timedelta(weeks=weeks))
+        await world.tick(TUESDAY_EVENING + timedelta(weeks=weeks))
+
+    first, second = [m for m in world.reminders(CHANNEL) if "Avstämning: Acme" in seen(m)]
+    link = f"<{permalink(CHANNEL, first['ts'])}|30 nov.>"
+    said = f"0 av 3 svarade. Förra avstämningen: {link}, 0 av 3 svarade, puls —."
+    assert said in seen(second)
+
+
+@pytest.mark.parametrize("refusal", ["rate limited", "message deleted"])
+async def test_a_summary_without_its_link_is_still_posted_once(
+    world: World, refusal: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    await acme_team(world)
+    first = await a_round_everyone_answers(world, MONDAY)
+    if refusal == "rate limited":
+        world.slack.fake.fail_next("chat.getPermalink", status=RATE_LIMITED.status, retry_after=2)
+    else:
+        world.slack.fake.history[CHANNEL].remove(first)
+    with caplog.at_level(logging.WARNING, logger="bot.slack.delivery"):
+        second = await a_round_everyone_answers(world, MONDAY + timedelta(days=14))
+
+    assert second is not first
+    assert "Previous check-in: 30 Nov, 3 of 3 answered, pulse 🟢🟢🟢." in seen(second)
+    assert "slack.com" not in seen(second)
+    assert "no permalink for message" in caplog.text
+    with Session(world.store.engine) as session:
+        rows = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.topic == "checkin-summary")
+        ).all()
+    assert [row.state for row in rows] == ["sent", "sent"]
+    assert world.slack.fake.tagged()[rows[1].id] == 1
 
 
 async def test_only_the_kam_schedules_starts_and_closes(world: World) -> None:

@@ -46,7 +46,11 @@ COMPACT = {"tn", "mn", "md"}
 """Babel's Swedish abbreviations of thousand, million and billion in amounts like `400 tn`."""
 TYPED |= {"test"}  # the platform's name, beside a linked channel
 CODE = re.compile(r"`([A-Z2-9]{8})`")
-MONTHS = {name.lower() for name in get_month_names("wide", locale="sv").values()}
+MONTHS = {
+    name.lower().rstrip(".")
+    for width in ("wide", "abbreviated")
+    for name in get_month_names(width, locale="sv").values()
+}
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 UNREAD = re.compile(r"`[^`]*`|<@[^>]*>|\{\w*\}")
 
@@ -528,3 +532,9 @@ def _checkin_round(swede: Swede) -> Iterator[tuple[str, Outcome]]:
     yield from (("close button", outcome) for outcome in _buttons(swede, closing))
     yield "summary", delivery.render(store, [rows[checkins.SUMMARY]], NOW)
     yield "closed", handle(replace(submit, values=answer), store)
+    swede.say("checkin")
+    second = checkins.open_round_id(store.engine, account.id)
+    assert second is not None
+    checkins.close_round(store.engine, second, "kam", NOW)
+    after = replace(rows[checkins.SUMMARY], body=str(second))
+    yield "summary after a round", delivery.render(store, [after], NOW)

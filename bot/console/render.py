@@ -6,7 +6,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from handlers.model import Block, Context, Fields, Header, Reply, Section, Visibility
+from handlers.model import Block, Context, Fields, Header, Reply, Section, Visibility, unlinked
 
 MENTION = re.compile(r"<@([^<>\s]+?)(?:\|[^<>]*)?>")
 BOLD = re.compile(r"(?<![\w*])\*(\S(?:[^*\n]*\S)?)\*(?![\w*])")
@@ -14,8 +14,9 @@ INDENT = "  "
 
 
 def plain(text: str) -> str:
-    """Markup for a terminal: mentions as `@id`, bold markers dropped, code kept in backticks."""
-    return BOLD.sub(r"\1", MENTION.sub(r"@\1", text))
+    """Markup for a terminal: mentions as `@id`, earlier messages as their label, bold markers
+    dropped, code kept in backticks."""
+    return BOLD.sub(r"\1", MENTION.sub(r"@\1", unlinked(text)))
 
 
 def render_reply(reply: Reply, channel: str) -> str:

@@ -2,7 +2,9 @@
 
 Slack's `chat.postMessage` has no idempotency key, so every message carries its outbox ids in
 message metadata; after an ambiguous failure the outbox asks `find` before posting again. The
-client has no automatic retries: delivery owns them, with backoff and the lookup first.
+client has no automatic retries: delivery owns them, with backoff and the lookup first. Earlier
+messages a reply refers to become links through `chat.getPermalink`; a link Slack will not give
+costs the message only its link, never its delivery.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.slack.messages import message
-from handlers.model import Reply
+from bot.slack.text import Links
+from handlers.model import Posted, Reply
 from scheduler.delivery import RateLimited, TransientFailure, Unreachable, retry_after
 
 log = logging.getLogger(__name__)
@@ -64,14 +67,38 @@ class SlackDeliverer:
         auth = await self._token(workspace)
         channel = await self._conversation(workspace, target, auth)
         metadata = {"event_type": EVENT_TYPE, "event_payload": {"outbox_ids": tag}}
+        links = await self._permalinks(workspace, reply.posted, auth)
         response = await _call(
             self.client.chat_postMessage,
             channel=channel,
             metadata=metadata,
             **auth,
-            **message(reply),
+            **message(reply, links),
         )
         return str(response["ts"])
+
+    async def _permalinks(
+        self, workspace: str, posted: tuple[Posted, ...], auth: dict[str, str]
+    ) -> Links:
+        """Slack's permalink of each earlier message; one it will not give is left out (the
+        message then shows its label), so a missing link never holds a message back."""
+        links = {}
+        for earlier in dict.fromkeys(posted):
+            try:
+                channel = await self._conversation(workspace, earlier.target, auth)
+                found = await self.client.chat_getPermalink(
+                    channel=channel, message_ts=earlier.message_id, **auth
+                )
+            except Exception:
+                log.warning(
+                    "no permalink for message %s in %s; it shows as its label",
+                    earlier.message_id,
+                    earlier.target,
+                    exc_info=True,
+                )
+                continue
+            links[earlier.target, earlier.message_id] = str(found["permalink"])
+        return links
 
     async def find(self, workspace: str, target: str, outbox_id: int) -> str | None:
         """Look through the latest pages of the conversation for a message with this tag."""

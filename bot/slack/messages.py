@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.slack.text import clip, mrkdwn
+from bot.slack.text import NO_LINKS, Links, clip, mrkdwn
 from handlers import model
 from handlers.model import Reply, Visibility
 
@@ -32,10 +32,11 @@ ACTION_ID_LIMIT = 255
 BUTTON_STYLES = ("primary", "danger")
 
 
-def message(reply: Reply) -> dict[str, Any]:
-    """`text` and `blocks` for chat.postMessage, chat.postEphemeral, an ack or a response_url."""
+def message(reply: Reply, links: Links = NO_LINKS) -> dict[str, Any]:
+    """`text` and `blocks` for chat.postMessage, chat.postEphemeral, an ack or a response_url;
+    `links` has the permalinks of the earlier messages the reply refers to."""
     text = clip(mrkdwn(reply.summary), TEXT_LIMIT)
-    blocks = [block for neutral in reply.blocks for block in _blocks(neutral)]
+    blocks = [block for neutral in reply.blocks for block in _blocks(neutral, links)]
     if len(blocks) > MAX_BLOCKS:
         hidden = len(blocks) - MAX_BLOCKS + 1
         blocks = [*blocks[: MAX_BLOCKS - 1], _context(f"…and {hidden} more not shown.")]
@@ -52,15 +53,17 @@ def response_type(reply: Reply) -> str:
     return "in_channel" if reply.visibility is Visibility.CHANNEL else "ephemeral"
 
 
-def _blocks(block: model.Block) -> Iterator[Block]:
+def _blocks(block: model.Block, links: Links) -> Iterator[Block]:
     if isinstance(block, model.Header):
         if block.text.strip():
             yield HeaderBlock(text=PlainTextObject(text=clip(block.text, HEADER_LIMIT)))
     elif isinstance(block, model.Section):
         if block.text.strip():
-            yield SectionBlock(text=_mrkdwn(block.text, TEXT_LIMIT))
+            yield SectionBlock(text=_mrkdwn(block.text, TEXT_LIMIT, links))
     elif isinstance(block, model.Fields):
-        fields = [_mrkdwn(f"*{label}*\n{value}", FIELD_LIMIT) for label, value in block.pairs]
+        fields = [
+            _mrkdwn(f"*{label}*\n{value}", FIELD_LIMIT, links) for label, value in block.pairs
+        ]
         for start in range(0, len(fields), MAX_FIELDS):
             yield SectionBlock(fields=fields[start : start + MAX_FIELDS])
     elif isinstance(block, model.Actions):
@@ -68,15 +71,15 @@ def _blocks(block: model.Block) -> Iterator[Block]:
         for start in range(0, len(buttons), MAX_BUTTONS):
             yield ActionsBlock(elements=buttons[start : start + MAX_BUTTONS])
     elif block.text.strip():
-        yield _context(block.text)
+        yield _context(block.text, links)
 
 
-def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[_mrkdwn(text, TEXT_LIMIT)])
+def _context(text: str, links: Links = NO_LINKS) -> ContextBlock:
+    return ContextBlock(elements=[_mrkdwn(text, TEXT_LIMIT, links)])
 
 
-def _mrkdwn(text: str, limit: int) -> MarkdownTextObject:
-    return MarkdownTextObject(text=clip(mrkdwn(text), limit))
+def _mrkdwn(text: str, limit: int, links: Links) -> MarkdownTextObject:
+    return MarkdownTextObject(text=clip(mrkdwn(text, links), limit))
 
 
 def _button(button: model.Button, position: int) -> ButtonElement:

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from handlers.model import POSTED
 
 SLACK_TOKEN = re.compile(r"<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>")
-NEUTRAL_OR_SPECIAL = re.compile(r"(<@[A-Za-z0-9._-]+>)|[&<>]")
+NEUTRAL_OR_SPECIAL = re.compile(rf"(<@[A-Za-z0-9._-]+>)|{POSTED.pattern}|[&<>]")
 ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 ELLIPSIS = "…"
+
+Links = Mapping[tuple[str, str], str]
+"""Permalinks of earlier messages, by target and message id."""
+NO_LINKS: Links = MappingProxyType({})
 
 
 def from_slack(text: str) -> str:
@@ -27,9 +35,21 @@ def _plain_token(token: re.Match[str]) -> str:
     return target
 
 
-def mrkdwn(text: str) -> str:
-    """Neutral markup as mrkdwn: `<@ID>` stays a mention, any other `&`, `<`, `>` is escaped."""
-    return NEUTRAL_OR_SPECIAL.sub(lambda m: m.group(1) or ESCAPES[m.group(0)], text)
+def mrkdwn(text: str, links: Links = NO_LINKS) -> str:
+    """Neutral markup as mrkdwn: `<@ID>` stays a mention, an earlier message becomes a link to
+    its permalink in `links` (its label alone without one), any other `&`, `<`, `>` is escaped."""
+
+    def one(found: re.Match[str]) -> str:
+        mention, target, message_id, label = found.group(1, 2, 3, 4)
+        if mention:
+            return mention
+        if target is None:
+            return ESCAPES[found.group(0)]
+        url = links.get((target, message_id))
+        shown = mrkdwn(label)
+        return f"<{url}|{shown}>" if url else shown
+
+    return NEUTRAL_OR_SPECIAL.sub(one, text)
 
 
 def clip(text: str, limit: int) -> str:

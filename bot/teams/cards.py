@@ -28,6 +28,7 @@ from handlers.model import (
     Reply,
     TextField,
     UsersField,
+    unlinked,
 )
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -151,13 +152,14 @@ def read_submit(value: object) -> Submitted:
 
 
 def markdown(text: str) -> str:
-    """Neutral markup as Teams card Markdown: `*bold*` doubled, `<@ID>` as `<at>ID</at>`."""
+    """Neutral markup as Teams card Markdown: `*bold*` doubled, `<@ID>` as `<at>ID</at>`, an
+    earlier message as its label: the Bot Framework has no call that gives a message link."""
     parts = CODE.split(text)
     return "".join(part if CODE.fullmatch(part) else _prose(part) for part in parts)
 
 
 def _prose(text: str) -> str:
-    return MENTION.sub(r"<at>\1</at>", BOLD.sub(r"**\1**", text))
+    return MENTION.sub(r"<at>\1</at>", BOLD.sub(r"**\1**", unlinked(text)))
 
 
 def _attachment(card: dict[str, Any]) -> dict[str, Any]:
