@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.models import KeyPerson
-from storage.submissions import once
+from storage.submissions import Twin, once
 
 
 class NameTaken(Exception):
@@ -39,6 +39,8 @@ def add_person(
 
     def write(session: Session) -> bool:
         found = session.scalar(_named(account_id, new.name, removed_too=True))
+        if found is not None and key is not None and found.submission_key == key:
+            raise Twin(key)
         if found is not None:
             _fill(found, new)
             found.removed_at = None

@@ -17,6 +17,10 @@ Row = TypeVar("Row", bound=AddedByForm)
 Result = TypeVar("Result")
 
 
+class Twin(Exception):
+    """Raised by a `write` that finds the row its form's twin submission added meanwhile."""
+
+
 def once(
     engine: Engine,
     model: type[Row],
@@ -26,15 +30,15 @@ def once(
     again: Callable[[Row], Result],
 ) -> tuple[Result, bool]:
     """`write`'s result and True; or, when a form with `key` already added its row under
-    `parent` (before, or at the same moment: the unique key refuses the twin), what `again`
-    makes of that row and False."""
+    `parent` (before, or at the same moment: the unique key refuses the twin, or `write` finds
+    its row and raises `Twin`), what `again` makes of that row and False."""
     first = _added(engine, model, parent, key)
     if first is not None:
         return again(first), False
     try:
         with Session(engine, expire_on_commit=False) as session, session.begin():
             result = write(session)
-    except IntegrityError:
+    except (IntegrityError, Twin):
         first = _added(engine, model, parent, key)
         if first is None:
             raise
