@@ -64,16 +64,21 @@ def rows(store: Store, model: type[AddedByForm]) -> int:
         return session.scalar(select(func.count()).select_from(model)) or 0
 
 
+async def opened(slack: Slack, adding: Adding) -> dict[str, Any]:
+    """Acme Group with Bob on its team and a workshop open; the form Bob opened."""
+    await slack.slash("/kam account create Acme Group", user=ALICE)
+    await slack.slash("/kam team add @bob sales", user=ALICE)
+    await slack.slash("/kam workshop start", user=ALICE)
+    await slack.slash(f"/kam {adding.command}", user=BOB)
+    return await slack.opened_form()
+
+
 @pytest.mark.parametrize("adding", FORMS.values(), ids=list(FORMS))
 async def test_a_slack_modal_submitted_twice_adds_once(
     slack: Slack, store: Store, adding: Adding
 ) -> None:
-    await slack.slash("/kam account create Acme Group", user=ALICE)
-    await slack.slash("/kam team add @bob sales", user=ALICE)
-    await slack.slash("/kam workshop start", user=ALICE)
+    form = await opened(slack, adding)
     before = len(slack.fake.delivered("chat.postMessage"))
-    await slack.slash(f"/kam {adding.command}", user=BOB)
-    form = await slack.opened_form()
     assert await slack.submit(form, user=BOB, **adding.answers) == {}
     assert await slack.submit(form, user=BOB, **adding.answers) == {}
     [repeat] = await slack.fake.wait_for("chat.postEphemeral")
@@ -111,11 +116,8 @@ async def test_a_new_form_adds_another(slack: Slack, store: Store) -> None:
 async def test_two_submissions_at_the_same_moment_add_once(
     slack: Slack, store: Store, adding: Adding
 ) -> None:
-    await slack.slash("/kam account create Acme Group", user=ALICE)
-    await slack.slash("/kam workshop start", user=ALICE)
-    await slack.slash(f"/kam {adding.command}", user=ALICE)
-    form = await slack.opened_form()
-    answers = [slack.submit(form, user=ALICE, **adding.answers) for _twice in range(2)]
+    form = await opened(slack, adding)
+    answers = [slack.submit(form, user=BOB, **adding.answers) for _twice in range(2)]
     assert await asyncio.gather(*answers) == [{}, {}]
     [repeat] = await slack.fake.wait_for("chat.postEphemeral")
     assert adding.saved in seen(repeat)
