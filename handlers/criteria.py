@@ -25,6 +25,7 @@ from handlers.model import (
     Visibility,
 )
 from handlers.permissions import Action, require
+from handlers.submissions import answer, form_state, submission_key
 from storage import criteria
 from storage.criteria import Rule
 from storage.models import Account, Classification
@@ -130,7 +131,7 @@ def classify(request: Request, store: Store, args: str) -> Form:
             )
             for key in criteria.DEFAULTS
         ),
-        state={"channel": request.channel},
+        state=form_state(request),
     )
 
 
@@ -157,10 +158,11 @@ def submit_classification(request: Request, store: Store) -> Reply:
         key_account=score >= _needed(total),
         classified_by=request.user,
         classified_at=request.received_at,
+        submission_key=submission_key(request),
     )
-    criteria.record(store.engine, row)
+    row, fresh = criteria.record(store.engine, row)
     with speaking(account.language):
-        return _result(request, account, row, rules, total)
+        return answer(_result(request, account, row, rules, total), fresh)
 
 
 def _result(
@@ -179,7 +181,7 @@ def _result(
         Fields(pairs),
         Context(
             _("Classified by <@{user}> on {day}; I'll ask again in a year.").format(
-                user=request.user, day=row.classified_at.date().isoformat()
+                user=row.classified_by, day=row.classified_at.date().isoformat()
             )
         ),
     ]

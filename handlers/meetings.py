@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import date
 
 from handlers.access import bound_account, local_today, named_account
@@ -38,6 +37,7 @@ from handlers.parsing import (
     take_date,
 )
 from handlers.permissions import Action, require
+from handlers.submissions import form_state, submission_key
 from handlers.wording import (
     excerpt,
     kind_meeting,
@@ -126,7 +126,7 @@ def meeting_form(
                 placeholder=_("One per line: @owner what to do by 2026-12-15"),
             ),
         ),
-        state={"channel": request.channel, "submission": uuid.uuid4().hex},
+        state=form_state(request),
     )
 
 
@@ -233,7 +233,7 @@ def _meeting_from_form(request: Request, today: date) -> tuple[NewMeeting | None
             notes=texts["notes"],
             decisions=texts["decisions"],
             action_items=items,
-            submission_key=request.state.get("submission") or None,
+            submission_key=submission_key(request),
         ),
         {},
     )

@@ -36,6 +36,7 @@ from handlers.model import (
 )
 from handlers.parsing import check_length, date_help, mentioned_users, quoted_words, read_date
 from handlers.permissions import Action, require
+from handlers.submissions import answer, form_state, submission_key
 from handlers.wording import relative_day
 from scheduler.stale import account_stale_at
 from storage import opportunities
@@ -157,7 +158,7 @@ def add_opportunity(request: Request, store: Store, args: str) -> Outcome:
         day = _date_or_none(typed.get("decision_on", ""), today)
         return opportunity_form(request, {**typed, "name": name}, decision_on=day)
     changes = _changes(name, typed, today)
-    row = opportunities.add(
+    row, _fresh = opportunities.add(
         store, account.id, changes, request.user, request.received_at, _stale_at(account, request)
     )
     return _announce(request, account, row, None)
@@ -289,7 +290,7 @@ def opportunity_form(
                 initial=row.outcome_reason if row else "",
             ),
         ),
-        state={"channel": request.channel, "opportunity": str(row.id) if row else ""},
+        state=form_state(request, opportunity=str(row.id) if row else ""),
     )
 
 
@@ -325,10 +326,16 @@ def submit_opportunity(request: Request, store: Store) -> Reply:
     key = request.state.get("opportunity", "")
     stale_at = _stale_at(account, request)
     if not key:
-        row = opportunities.add(
-            store, account.id, changes, request.user, request.received_at, stale_at
+        row, fresh = opportunities.add(
+            store,
+            account.id,
+            changes,
+            request.user,
+            request.received_at,
+            stale_at,
+            submission_key(request),
         )
-        return _announce(request, account, row, None)
+        return answer(_announce(request, account, row, None), fresh)
     changed = opportunities.change(
         store, account.id, int(key), changes, request.user, request.received_at, stale_at
     )

@@ -32,6 +32,7 @@ from handlers.model import (
 )
 from handlers.parsing import MENTION, quoted_words
 from handlers.permissions import Action, require
+from handlers.submissions import answer, form_state, submission_key
 from handlers.wording import kind_name
 from scheduler import planning
 from storage import people
@@ -91,7 +92,9 @@ def add_person(request: Request, store: Store, args: str) -> Outcome:
     if not {"name", "role", "strength", "target"} <= given.keys():
         return person_form(request, given)
     new = _checked_or_usage(given)
-    created = people.add_person(store.engine, account.id, new, request.user, request.received_at)
+    created, _fresh = people.add_person(
+        store.engine, account.id, new, request.user, request.received_at
+    )
     return _saved(request, account, new, created)
 
 
@@ -134,7 +137,7 @@ def person_form(request: Request, given: dict[str, str], person_id: int | None =
                 placeholder=_("How we want to develop the relationship"),
             ),
         ),
-        state={"channel": request.channel, "person": str(person_id or "")},
+        state=form_state(request, person=str(person_id or "")),
     )
 
 
@@ -152,10 +155,11 @@ def submit_person(request: Request, store: Store) -> Reply:
         raise InvalidForm(errors)
     person_id = request.state.get("person", "")
     if not person_id.isdigit():
-        created = people.add_person(
-            store.engine, account.id, new, request.user, request.received_at
+        key = submission_key(request)
+        created, fresh = people.add_person(
+            store.engine, account.id, new, request.user, request.received_at, key
         )
-        return _saved(request, account, new, created)
+        return answer(_saved(request, account, new, created), fresh)
     try:
         people.update_person(store.engine, int(person_id), new)
     except NameTaken:

@@ -41,6 +41,7 @@ class Action(Enum):
     MANAGE_TEAM = "manage the account team"
     LINK_CHANNELS = "link or unlink the account's channels"
     CHANGE_SETTINGS = "change settings"
+    SET_BUDGET_MONTH = "change the workspace's budget month (every account's plan revisions)"
     ARCHIVE = "archive the account, bring it back"
     DELETE = "delete a meeting or the account"
 
@@ -49,6 +50,8 @@ EVERYONE = frozenset(Role)
 TEAM = frozenset({Role.KAM, Role.MEMBER})
 STEWARDS = frozenset({Role.KAM, Role.ADMIN})
 """Those who answer for the account: its KAM, and a workspace admin when the KAM is away."""
+ADMINS = frozenset({Role.ADMIN})
+"""For what changes every account of the workspace at once."""
 
 TABLE: dict[Action, frozenset[Role]] = {
     Action.VIEW: EVERYONE,
@@ -64,6 +67,7 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.MANAGE_TEAM: STEWARDS,
     Action.LINK_CHANNELS: STEWARDS,
     Action.CHANGE_SETTINGS: STEWARDS,
+    Action.SET_BUDGET_MONTH: ADMINS,
     Action.ARCHIVE: STEWARDS,
     Action.DELETE: STEWARDS,
 }
@@ -108,6 +112,8 @@ def denial(account: Account, action: Action, author: str = "") -> str:
             "can remove it."
         )
         return text.format(author=f"<@{author}>", **names)
+    if TABLE[action] == ADMINS:
+        return _("Only a workspace admin can {action}.").format(**names)
     if TABLE[action] == STEWARDS:
         text = _("Only the KAM of {account}, {kam}, or a workspace admin can {action}.")
         return text.format(**names)
@@ -132,6 +138,9 @@ _DOING: dict[Action, Callable[[], str]] = {
     Action.MANAGE_TEAM: lambda: _("change the account team"),
     Action.LINK_CHANNELS: lambda: _("link or unlink the account's channels"),
     Action.CHANGE_SETTINGS: lambda: _("change the account's settings"),
+    Action.SET_BUDGET_MONTH: lambda: _(
+        "change the budget month: it sets when every account in the workspace revises its plan"
+    ),
     Action.ARCHIVE: lambda: _("archive the account or bring it back"),
     Action.DELETE: lambda: _("delete meetings or the account"),
 }

@@ -150,7 +150,7 @@ def set_country(request: Request, store: Store, code: str) -> Reply:
 
 def set_budget_month(request: Request, store: Store, month: str) -> Reply:
     workspace, account = bound_account(request, store)
-    require(request, account, Action.CHANGE_SETTINGS)
+    require(request, account, Action.SET_BUDGET_MONTH)
     number = MONTHS.get(month.lower()) or (int(month) if month.isdigit() else 0)
     if not 1 <= number <= 12:
         raise UsageError(

@@ -27,6 +27,7 @@ from handlers.model import (
 )
 from handlers.opportunities import EDIT, NAME_LIMIT
 from handlers.permissions import Action, require
+from handlers.submissions import answer, form_state, submission_key
 from scheduler.stale import account_stale_at
 from storage import opportunities, workshops
 from storage.models import Account, Workshop, WorkshopIdea
@@ -103,7 +104,7 @@ def idea_form(request: Request, store: Store) -> Form:
             TextField("value", _("Estimated value"), max_length=20, placeholder=_("e.g. 400k")),
             TextField("contact", _("Contact person at the customer"), max_length=LINE_LIMIT),
         ),
-        state={"channel": request.channel},
+        state=form_state(request),
     )
 
 
@@ -124,13 +125,16 @@ def submit_idea(request: Request, store: Store) -> Reply:
     if errors:
         raise InvalidForm(errors)
     new = NewIdea(texts["idea"], texts["product_line"], value, texts["contact"])
-    idea = workshops.add_idea(store.engine, open_one.id, new, request.user, request.received_at)
+    idea, fresh = workshops.add_idea(
+        store.engine, open_one.id, new, request.user, request.received_at, submission_key(request)
+    )
     with speaking(account.language):
         vote = Button(_("Vote"), VOTE, f"{request.channel}|{idea.id}")
-        text = _("<@{user}> added an idea: {idea}").format(user=request.user, idea=_describe(idea))
-        return Reply(
+        text = _("<@{user}> added an idea: {idea}").format(user=idea.added_by, idea=_describe(idea))
+        reply = Reply(
             summary=text, blocks=(Section(text), Actions((vote,))), visibility=Visibility.CHANNEL
         )
+    return answer(reply, fresh)
 
 
 def vote(request: Request, store: Store) -> Reply:

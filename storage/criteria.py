@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from storage import outbox
 from storage.models import Account, ChannelBinding, Classification, Criterion
+from storage.submissions import add_once
 
 YEAR = timedelta(days=365)
 REQUALIFY = "requalify"
@@ -65,9 +66,9 @@ def is_kam(engine: Engine, workspace_id: int, user: str) -> bool:
         return session.scalar(query.limit(1)) is not None
 
 
-def record(engine: Engine, classification: Classification) -> None:
-    with Session(engine, expire_on_commit=False) as session, session.begin():
-        session.add(classification)
+def record(engine: Engine, classification: Classification) -> tuple[Classification, bool]:
+    """Store it, or find the one its form stored before; whether it is new."""
+    return add_once(engine, classification, {"account_id": classification.account_id})
 
 
 def latest(engine: Engine, account_id: int) -> Classification | None:

@@ -61,6 +61,13 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+class AddedByForm:
+    """A row a form adds: the form's `submission_key`, unique under the row's parent, makes a
+    form submitted twice (a Teams card left on screen, a slow Slack modal) add it once."""
+
+    submission_key: Mapped[str | None] = mapped_column(String(64))
+
+
 class Workspace(Base):
     """A Slack team, a Teams tenant or the local console."""
 
@@ -172,7 +179,7 @@ class TeamMember(Base):
     account: Mapped[Account] = relationship(back_populates="members")
 
 
-class Meeting(Base):
+class Meeting(AddedByForm, Base):
     """A held meeting; `submission_key` makes a form submitted twice log it once."""
 
     __tablename__ = "meeting"
@@ -191,7 +198,6 @@ class Meeting(Base):
     customer_attendees: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     decisions: Mapped[str] = mapped_column(Text, default="")
-    submission_key: Mapped[str | None] = mapped_column(String(64))
 
     attendees: Mapped[list[MeetingAttendee]] = relationship(
         cascade="all, delete-orphan", order_by="MeetingAttendee.position"
@@ -388,14 +394,17 @@ class ConversationReference(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class KeyPerson(Base):
+class KeyPerson(AddedByForm, Base):
     """Someone at the customer who matters, and how strong our relationship with them is.
 
     `removed_at` keeps a removed person for the confirmation's undo; lists skip them.
     """
 
     __tablename__ = "key_person"
-    __table_args__ = (UniqueConstraint("account_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("account_id", "name"),
+        UniqueConstraint("account_id", "submission_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
@@ -427,10 +436,11 @@ class Criterion(Base):
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class Classification(Base):
+class Classification(AddedByForm, Base):
     """The evidence an account was classified on, by whom and when, and the outcome."""
 
     __tablename__ = "classification"
+    __table_args__ = (UniqueConstraint("account_id", "submission_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
@@ -453,11 +463,12 @@ class Workshop(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-class WorkshopIdea(Base):
+class WorkshopIdea(AddedByForm, Base):
     """An idea for new business; chosen, with an `owner`, it became the opportunity
     `opportunity_id`, so choosing it again finds that one instead of adding another."""
 
     __tablename__ = "workshop_idea"
+    __table_args__ = (UniqueConstraint("workshop_id", "submission_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
@@ -508,7 +519,7 @@ class KpiValue(Base):
     set_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class Opportunity(Base):
+class Opportunity(AddedByForm, Base):
     """A project or deal at the account, followed up until won or lost.
 
     `remind_at` is when it becomes stale (30 days without an update); NULL once it is closed, so
@@ -516,7 +527,10 @@ class Opportunity(Base):
     """
 
     __tablename__ = "opportunity"
-    __table_args__ = (Index("ix_opportunity_remind_at", "remind_at"),)
+    __table_args__ = (
+        Index("ix_opportunity_remind_at", "remind_at"),
+        UniqueConstraint("account_id", "submission_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from storage import outbox
 from storage.models import Account, ChannelBinding, Opportunity
 from storage.store import Store
+from storage.submissions import add_once
 
 STALE_AFTER = timedelta(days=30)
 STALE_TOPIC = "stale-opportunity"
@@ -33,13 +34,19 @@ class Changes:
 
 
 def add(
-    store: Store, account_id: int, changes: Changes, by: str, now: datetime, stale_at: datetime
-) -> Opportunity:
-    """A new opportunity, reminded at `stale_at` unless updated before."""
+    store: Store,
+    account_id: int,
+    changes: Changes,
+    by: str,
+    now: datetime,
+    stale_at: datetime,
+    key: str | None = None,
+) -> tuple[Opportunity, bool]:
+    """A new opportunity, reminded at `stale_at` unless updated before; or the one the form
+    with submission `key` added before. Whether it is new."""
     row = new(account_id, changes, by, now, stale_at)
-    with Session(store.engine, expire_on_commit=False) as session, session.begin():
-        session.add(row)
-    return row
+    row.submission_key = key
+    return add_once(store.engine, row, {"account_id": account_id})
 
 
 def new(

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.models import KeyPerson
+from storage.submissions import Twin, once
 
 
 class NameTaken(Exception):
@@ -30,16 +31,27 @@ class NewPerson:
     notes: str = ""
 
 
-def add_person(engine: Engine, account_id: int, new: NewPerson, by: str, now: datetime) -> bool:
-    """Add a person, or update the one of that name (a removed one comes back); True if new."""
-    with Session(engine) as session, session.begin():
+def add_person(
+    engine: Engine, account_id: int, new: NewPerson, by: str, now: datetime, key: str | None = None
+) -> tuple[bool, bool]:
+    """Add a person, or update the one of that name (a removed one comes back): True if added.
+    Then whether this is news: False when the form with submission `key` added them before."""
+
+    def write(session: Session) -> bool:
         found = session.scalar(_named(account_id, new.name, removed_too=True))
+        if found is not None and key is not None and found.submission_key == key:
+            raise Twin(key)
         if found is not None:
             _fill(found, new)
             found.removed_at = None
             return False
-        session.add(KeyPerson(account_id=account_id, added_by=by, added_at=now, **_columns(new)))
+        person = KeyPerson(
+            account_id=account_id, added_by=by, added_at=now, submission_key=key, **_columns(new)
+        )
+        session.add(person)
         return True
+
+    return once(engine, KeyPerson, {"account_id": account_id}, key, write, lambda _first: True)
 
 
 def update_person(engine: Engine, person_id: int, new: NewPerson) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.models import IdeaVote, Opportunity, Workshop, WorkshopIdea
+from storage.submissions import add_once
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,9 @@ def close(engine: Engine, workshop_id: int, now: datetime) -> None:
 
 
 def add_idea(
-    engine: Engine, workshop_id: int, new: NewIdea, by: str, now: datetime
-) -> WorkshopIdea:
+    engine: Engine, workshop_id: int, new: NewIdea, by: str, now: datetime, key: str | None
+) -> tuple[WorkshopIdea, bool]:
+    """The new idea, or the one the form with submission `key` added before; whether it is new."""
     idea = WorkshopIdea(
         workshop_id=workshop_id,
         text=new.text,
@@ -56,10 +58,9 @@ def add_idea(
         contact=new.contact,
         added_by=by,
         added_at=now,
+        submission_key=key,
     )
-    with Session(engine, expire_on_commit=False) as session, session.begin():
-        session.add(idea)
-    return idea
+    return add_once(engine, idea, {"workshop_id": workshop_id})
 
 
 def idea(engine: Engine, account_id: int, idea_id: int) -> tuple[WorkshopIdea, Workshop] | None:

@@ -16,9 +16,11 @@ ACME = "C-acme"
 TODAY = date(2026, 11, 27)
 
 
-def ask(store: Store, text: str, user: str = "kam", channel: str = ACME) -> Outcome:
-    """Type `/kam <text>` as `user` in `channel`."""
-    request = Request("test", "T1", channel, user, NOW, text=text)
+def ask(
+    store: Store, text: str, user: str = "kam", channel: str = ACME, admin: bool = False
+) -> Outcome:
+    """Type `/kam <text>` as `user` in `channel`; `admin`: the user is a workspace admin."""
+    request = Request("test", "T1", channel, user, NOW, text=text, workspace_admin=admin)
     return handle(request, store)
 
 

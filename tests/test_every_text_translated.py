@@ -301,6 +301,8 @@ def test_every_reply_form_and_error_is_translated(store: Store) -> None:
     _people(swede)
     _classify(swede)
     _workshop(swede)
+    admin = swede.request(text="settings budget-month october", workspace_admin=True)
+    swede.check("budget month", handle(admin, store))
     swede.say("criteria set current-revenue threshold 3M", user="eve")
     swede.check("home", handle(swede.request(action=HOME), store))
     swede.check("home of nobody", handle(swede.request(user="eve", action=HOME), store))
@@ -372,7 +374,8 @@ def _classify(swede: Swede) -> None:
     _submit(swede, form, **{"current-revenue": "plok"})
     evidence = {"current-revenue": "2M", "potential-revenue": "1M", "group-companies": "1"}
     _submit(swede, form, **evidence, **{"product-lines": "1"})
-    _submit(swede, form, **(evidence | {"product-lines": "9", "potential-revenue": "9M"}))
+    better = evidence | {"product-lines": "9", "potential-revenue": "9M"}
+    _submit(swede, swede.say("classify"), **better)
     workspace = swede.store.workspace_id("test", "T1", NOW)
     account = swede.store.account_for_channel(workspace, CHANNEL)
     assert account is not None

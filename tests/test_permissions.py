@@ -60,6 +60,7 @@ EXERCISES: dict[Action, Exercise] = {
     Action.SET_CADENCE: typed("cadence set tactical every 2 months"),
     Action.MANAGE_TEAM: typed("team add <@carol> delivery"),
     Action.CHANGE_SETTINGS: typed("settings timezone Europe/Stockholm"),
+    Action.SET_BUDGET_MONTH: typed("settings budget-month october"),
     Action.DELETE: undo,
     Action.EXPORT: typed("export"),
     Action.ARCHIVE: typed("account archive"),
@@ -162,7 +163,8 @@ def test_each_role_may_do_what_the_table_says(
         assert action is not Action.VIEW or "Acme Group" in text
     else:
         assert text.startswith("Only "), text
-        assert "<@kam>" in text and _everything(store) == before
+        assert ("<@kam>" in text) == (Role.KAM in SPEC[action]), text
+        assert _everything(store) == before
 
 
 @pytest.mark.parametrize(
@@ -171,6 +173,7 @@ def test_each_role_may_do_what_the_table_says(
         (Action.SET_CADENCE, "Only the KAM of Acme Group, <@kam>, or a workspace admin can"),
         (Action.LOG_MEETING, "Only the Acme Group account team can log meetings. Ask the KAM"),
         (Action.DELETE, f"Only <@{LOGGER}>, who added it, the KAM of Acme Group, <@kam>, or a"),
+        (Action.SET_BUDGET_MONTH, "Only a workspace admin can change the budget month: it sets"),
     ],
 )
 def test_a_refusal_says_who_can(sqlite_store: Store, action: Action, who: str) -> None:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.plan_sections import SECTIONS
 from tests.reminder_world import World
-from tests.slack_harness import ALICE, BOB, CHANNEL, seen
+from tests.slack_harness import ALICE, BOB, CAROL, CHANNEL, seen
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 START = datetime(2026, 11, 27, 10, 0, tzinfo=STOCKHOLM)
@@ -95,3 +95,14 @@ async def test_an_internal_channel_hears_the_whole_summary(world: World) -> None
     answer = await world.slack.slash("/kam plan revised Yearly", user=ALICE)
     assert answer["response_type"] == "in_channel"
     assert "Budget and sales plan" in seen(answer)
+
+
+async def test_only_a_workspace_admin_moves_the_budget_month(world: World) -> None:
+    await acme(world)
+    refused = seen(await world.slack.slash("/kam settings budget-month october", user=ALICE))
+    assert refused.startswith("Only a workspace admin can change the budget month")
+    assert "next due 2027-04-01" not in seen(await world.slack.slash("/kam cadence", user=ALICE))
+    world.slack.fake.admins.add(CAROL)
+    changed = seen(await world.slack.slash("/kam settings budget-month october", user=CAROL))
+    assert "budget month is now October" in changed
+    assert "next due 2027-04-01" in seen(await world.slack.slash("/kam cadence", user=ALICE))
