@@ -15,6 +15,7 @@ from tests.teams_harness import (
     BOB,
     CHANNEL,
     GUEST,
+    TENANT,
     TeamsChannel,
     member,
     seen,
@@ -102,6 +103,19 @@ async def test_a_guest_added_later_makes_the_channel_private_and_leaving_opens_i
     assert "200K" in seen(teams.connector.delivered(PERSONAL)[-1])
     await members_change(teams, member(ALICE), member(BOB), membersRemoved=[GUEST])
     assert "200K" in seen(await teams.say(PROFIT))
+
+
+async def test_a_guest_added_to_the_team_reaches_every_channel_of_it(teams: TeamsChannel) -> None:
+    """In a team, Teams lists the team's roster and announces members in its General channel."""
+    team, general = "19:team-acme@thread.tacv2", "19:general-acme@thread.tacv2"
+    in_team = {"channelData": {"tenant": {"id": TENANT}, "team": {"id": team}}}
+    teams.connector.roster(team, member(ALICE), member(BOB))
+    await acme_with_a_chat_for_alice(teams)
+    assert "200K" in seen(await teams.say(PROFIT, **in_team))
+    teams.connector.roster(team, member(ALICE), OUTSIDERS["a guest"])
+    added = teams.activity("conversationUpdate", ALICE, general, membersAdded=[GUEST], **in_team)
+    await teams.post(added)
+    assert "200K" not in seen(await teams.say(PROFIT, **in_team))
 
 
 async def test_the_roster_is_asked_once_within_a_few_minutes(teams: TeamsChannel) -> None:
