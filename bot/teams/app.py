@@ -85,13 +85,11 @@ class KamBot:
 
     async def _answer(self, turn_context: TurnContext) -> None:
         activity: Activity = turn_context.activity
-        people, external = await asyncio.gather(
-            _people(turn_context), self.guests.external(turn_context)
-        )
+        people = await _people(turn_context)
         request = incoming.message_request(activity, self.clock(), people)
-        request = replace(request, external=external)
         if not (request.text or request.form_id or request.action or activity.text):
             return  # an empty card submission that is not ours
+        request = replace(request, external=await self.guests.external(turn_context))
         outcome = await asyncio.to_thread(handle, request, self.store, self.observe)
         if (
             isinstance(outcome, Reply)

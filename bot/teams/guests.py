@@ -13,11 +13,11 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo, teams_get_team_info
 from botbuilder.schema import Activity
+from botbuilder.schema.teams import TeamsChannelAccount
 
 from bot.teams.incoming import PERSONAL, conversation, workspace
 
@@ -65,6 +65,7 @@ class Guests:
 
 
 def members_changed(activity: Activity) -> bool:
+    """A conversationUpdate that adds or removes people (the bot included)."""
     return bool(activity.members_added or activity.members_removed)
 
 
@@ -87,7 +88,7 @@ async def _outsiders(turn_context: TurnContext) -> bool:
             return False
 
 
-def _outsider(member: Any, tenant: str) -> bool:
-    """A `TeamsChannelAccount`; Teams gives every member a role and a tenant."""
+def _outsider(member: TeamsChannelAccount, tenant: str) -> bool:
+    """Teams gives every member a role and a tenant."""
     other_tenant = bool(member.tenant_id) and member.tenant_id != tenant
     return member.user_role in OUTSIDERS or other_tenant
