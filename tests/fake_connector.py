@@ -2,7 +2,8 @@
 
 The bot reaches it through the `serviceUrl` of the activities it receives, as it would reach
 Teams; the routes are the Connector API's (`ConnectorAPI.swagger.json` in the shared conformance
-data): new activities, replies to an activity, and one member of a conversation.
+data): new activities, replies to an activity, one member of a conversation, and its roster
+(all at once, or a page at a time as Teams pages it).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 from aiohttp import web
 
 WAIT_LIMIT = 10.0
+PAGE_SIZES = (50, 500)
+"""Teams treats a suggested page size below 50 as 50 and caps it at 500."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,11 @@ class FakeConnector:
     posts: list[Posted] = field(default_factory=list)
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Conversation members by their Teams id, as `GET …/members/{id}` returns them."""
+    rosters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Each conversation's (or team's) members; one not set here has all of `members`."""
+    roster_reads: int = 0
     _refusals: deque[Refusal] = field(default_factory=deque)
+    _roster_refusals: deque[int] = field(default_factory=deque)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -52,7 +59,17 @@ class FakeConnector:
             "/v3/conversations/{conversation}/activities/{reply_to}", self._activity
         )
         app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
+        app.router.add_get("/v3/conversations/{conversation}/members", self._members)
+        app.router.add_get("/v3/conversations/{conversation}/pagedmembers", self._paged_members)
         return app
+
+    def roster(self, conversation: str, *members: dict[str, Any]) -> None:
+        """Who is in a conversation or team from now on, as Teams lists them."""
+        self.rosters[conversation] = list(members)
+
+    def fail_roster(self, status: int, times: int = 1) -> None:
+        """A 5xx, say: for the next `times` roster reads."""
+        self._roster_refusals.extend([status] * times)
 
     def fail_next(self, status: int, times: int = 1, *, retry_after: int | None = None) -> None:
         """403 (bot removed), 429 with Retry-After, a 5xx: for the next `times` posts."""
@@ -90,6 +107,33 @@ class FakeConnector:
             error = {"error": {"code": f"HTTP{refusal.status}", "message": "refused on cue"}}
             return web.json_response(error, status=refusal.status, headers=headers)
         return web.json_response({"id": f"activity-{next(self._ids)}"}, status=201)
+
+    def _roster(self, request: web.Request) -> list[dict[str, Any]] | web.Response:
+        """The conversation's members, or the refusal set on cue."""
+        self.roster_reads += 1
+        if self._roster_refusals:
+            status = self._roster_refusals.popleft()
+            error = {"error": {"code": f"HTTP{status}", "message": "refused on cue"}}
+            return web.json_response(error, status=status)
+        conversation = request.match_info["conversation"].partition(";")[0]
+        return self.rosters.get(conversation, list(self.members.values()))
+
+    async def _members(self, request: web.Request) -> web.Response:
+        roster = self._roster(request)
+        return roster if isinstance(roster, web.Response) else web.json_response(roster)
+
+    async def _paged_members(self, request: web.Request) -> web.Response:
+        """A page from `continuationToken` (an offset here; opaque to the bot) on."""
+        roster = self._roster(request)
+        if isinstance(roster, web.Response):
+            return roster
+        low, high = PAGE_SIZES
+        size = min(max(int(request.query.get("pageSize", high)), low), high)
+        start = int(request.query.get("continuationToken", 0))
+        page: dict[str, Any] = {"members": roster[start : start + size]}
+        if start + size < len(roster):
+            page["continuationToken"] = str(start + size)
+        return web.json_response(page)
 
     async def _member(self, request: web.Request) -> web.Response:
         member = self.members.get(request.match_info["member"])

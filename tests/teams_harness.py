@@ -27,6 +27,12 @@ TENANT, BOT = "tenant-kam", "28:kam-bot"
 CHANNEL = "19:acme@thread.tacv2"
 ALICE = {"id": "29:alice", "name": "Alice", "aadObjectId": "aad-alice"}
 BOB = {"id": "29:bob", "name": "Bob", "aadObjectId": "aad-bob"}
+GUEST = {"id": "29:gunnar", "name": "Gunnar (Guest)", "aadObjectId": "aad-gunnar"}
+
+
+def member(who: dict[str, str], role: str = "user", tenant: str = TENANT) -> dict[str, str]:
+    """Someone as the roster lists them: Teams adds their role and tenant."""
+    return {**who, "userRole": role, "tenantId": tenant}
 
 
 @dataclass
@@ -114,7 +120,7 @@ BOT_MENTION = {"type": "mention", "text": "<at>kam</at>", "mentioned": {"id": BO
 async def teams(
     store: Store, aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
 ) -> TeamsChannel:
-    connector = FakeConnector(members={"29:bob": BOB, "29:alice": ALICE})
+    connector = FakeConnector(members={"29:bob": member(BOB), "29:alice": member(ALICE)})
     server = await aiohttp_server(connector.app())
     clock = Clock(START)
     app = build_app(Settings(_env_file=None, slack_bot_token=""), store, clock=clock)

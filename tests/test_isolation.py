@@ -16,7 +16,7 @@ from tests.conftest import NOW
 from tests.slack_harness import ALICE, BOB, CAROL, CHANNEL, TEAM, Slack, seen
 from tests.teams_harness import ALICE as TEAMS_ALICE
 from tests.teams_harness import CHANNEL as TEAMS_CHANNEL
-from tests.teams_harness import TeamsChannel
+from tests.teams_harness import TeamsChannel, member
 from tests.teams_harness import seen as seen_card
 
 OTHER_TEAM, OTHER_CHANNEL, MALLORY = "T0OTHER", "C0BETA", "U0MALLORY"
@@ -215,6 +215,8 @@ async def test_a_teams_activity_from_another_tenant_finds_no_account(
     await teams.say("kam account create Acme")
     await teams.say("kam log-meeting tactical yesterday Acme budget is 2 MEUR")
     form = await teams.say("kam log-meeting")
+    # The other tenant's conversation lists its own people, so it is not external.
+    teams.connector.roster(TEAMS_CHANNEL, member(TEAMS_ALICE, tenant="tenant-other"))
     for text in ("kam meetings", "kam log-meeting internal today Planted"):
         activity = teams.activity("message", TEAMS_ALICE, TEAMS_CHANNEL, text=text)
         before = len(teams.connector.delivered())

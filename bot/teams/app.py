@@ -27,6 +27,7 @@ from botbuilder.schema import Activity, ActivityTypes
 from bot.settings import Settings
 from bot.teams import incoming
 from bot.teams.delivery import TeamsDeliverer
+from bot.teams.guests import Guests, members_changed
 from bot.teams.incoming import PLATFORM
 from bot.teams.outgoing import (
     FormKey,
@@ -67,6 +68,7 @@ class KamBot:
     clock: Clock
     app_id: str = ""
     forms: OpenForms = field(default_factory=OpenForms)
+    guests: Guests = field(default_factory=Guests)
     observe: Observer | None = None
     _remembered: set[tuple[str, str]] = field(default_factory=set)
 
@@ -75,7 +77,10 @@ class KamBot:
         if activity.type == ActivityTypes.message:
             await self._remember(activity)
             await self._answer(turn_context)
-        elif _installed(activity):
+            return
+        if members_changed(activity):
+            self.guests.forget(activity)
+        if _installed(activity):
             await self._remember(activity, again=True)
 
     async def _answer(self, turn_context: TurnContext) -> None:
@@ -84,6 +89,7 @@ class KamBot:
         request = incoming.message_request(activity, self.clock(), people)
         if not (request.text or request.form_id or request.action or activity.text):
             return  # an empty card submission that is not ours
+        request = replace(request, external=await self.guests.external(turn_context))
         outcome = await asyncio.to_thread(handle, request, self.store, self.observe)
         if (
             isinstance(outcome, Reply)
@@ -98,7 +104,7 @@ class KamBot:
     async def _privately(self, turn_context: TurnContext, request: Request, reply: Reply) -> Reply:
         """Teams has no message only one person sees: an only-you reply goes to the caller's
         personal chat with the bot, and the conversation hears only that it did; without such a
-        chat, the reply stays here and says how to open one."""
+        chat, the reply stays here and says how to open one, unless outsiders would read it."""
         deliverer = TeamsDeliverer(turn_context.adapter, self.store, self.app_id)
         with speaking(language_of(request.locale)):
             try:
@@ -106,6 +112,9 @@ class KamBot:
             except Exception as error:
                 if not isinstance(error, Unreachable):  # Unreachable: no personal chat known
                     log.warning("could not answer %s privately", request.user, exc_info=True)
+                if request.external:
+                    withheld = _withheld()
+                    return Reply(summary=withheld, blocks=(Section(withheld),))
                 return replace(reply, blocks=(*_shown(reply), Context(_open_chat())))
             note = _("I've sent you the details privately, in your chat with kam-bot.")
             return Reply(summary=note, blocks=(Section(note),))
@@ -151,6 +160,14 @@ def _open_chat() -> str:
     return _(
         "Only you needed to see this. To get such answers privately, open a chat with kam-bot: "
         "select its name and choose Chat, then say hello."
+    )
+
+
+def _withheld() -> str:
+    return _(
+        "This conversation has people from outside the company, so the answer is for you only. "
+        "To get it, open a chat with kam-bot: select its name and choose Chat, say hello, "
+        "then ask again."
     )
 
 
