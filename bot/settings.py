@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     microsoftapppassword: str = ""
     microsoftapptype: str = "MultiTenant"
     microsoftapptenantid: str = ""
+    # Teams sends no admin flag with a message: the AAD object ids of its workspace admins
+    kam_teams_admins: str = ""
 
     @property
     def has_slack(self) -> bool:
@@ -48,6 +50,11 @@ class Settings(BaseSettings):
     def has_oauth(self) -> bool:
         """Installable from Slack into any number of workspaces, each with its own token."""
         return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
+    def teams_admins(self) -> frozenset[str]:
+        """`KAM_TEAMS_ADMINS`, comma-separated AAD object ids."""
+        return frozenset(filter(None, (aad.strip() for aad in self.kam_teams_admins.split(","))))
 
     @property
     def has_teams(self) -> bool:

@@ -28,6 +28,8 @@ CHANNEL = "19:acme@thread.tacv2"
 ALICE = {"id": "29:alice", "name": "Alice", "aadObjectId": "aad-alice"}
 BOB = {"id": "29:bob", "name": "Bob", "aadObjectId": "aad-bob"}
 GUEST = {"id": "29:gunnar", "name": "Gunnar (Guest)", "aadObjectId": "aad-gunnar"}
+PETRA = {"id": "29:petra", "name": "Petra (IT)", "aadObjectId": "aad-petra"}
+"""The tenant's workspace admin, as the operator configured her in `KAM_TEAMS_ADMINS`."""
 
 
 def member(who: dict[str, str], role: str = "user", tenant: str = TENANT) -> dict[str, str]:
@@ -123,6 +125,7 @@ async def teams(
     connector = FakeConnector(members={"29:bob": member(BOB), "29:alice": member(ALICE)})
     server = await aiohttp_server(connector.app())
     clock = Clock(START)
-    app = build_app(Settings(_env_file=None, slack_bot_token=""), store, clock=clock)
+    settings = Settings(_env_file=None, slack_bot_token="", kam_teams_admins=PETRA["aadObjectId"])
+    app = build_app(settings, store, clock=clock)
     client = await aiohttp_client(app)
     return TeamsChannel(client, connector, str(server.make_url("/")), store, clock)

@@ -1,5 +1,5 @@
 """Teams beyond the basics, end to end through `/api/messages`: only-you answers in private,
-and cards cut to Teams' size limit, with a note in the account's language."""
+cards cut to Teams' size limit with a note in the account's language, and configured admins."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 
 from storage import outbox
 from storage.store import Store
-from tests.teams_harness import ALICE, CHANNEL, START, TENANT, TeamsChannel, seen
+from tests.teams_harness import ALICE, CHANNEL, PETRA, START, TENANT, TeamsChannel, seen
 
 PERSONAL = "a:alice-personal"
 TEAMS_LIMIT = 28 * 1024
@@ -83,3 +83,19 @@ async def test_a_shortened_reminder_says_so_in_the_accounts_language(
     await teams.tick(START)
     [posted] = teams.connector.delivered(CHANNEL)[before:]
     assert "Förkortat för att rymmas i Teams" in seen(posted)
+
+
+async def test_a_configured_admin_moves_the_budget_month_the_kam_may_not(
+    teams: TeamsChannel,
+) -> None:
+    await installed_for_alice(teams)
+    await teams.say("kam account create Acme")
+    await teams.say("kam settings budget-month october")
+    [refused] = teams.connector.delivered(PERSONAL)[-1:]
+    assert "Only a workspace admin can change the budget month" in seen(refused)
+
+    changed = await teams.say("kam settings budget-month october", who=PETRA)
+    assert "budget month is now October" in seen(changed)
+    await teams.say("kam cadence")
+    [rhythm] = teams.connector.delivered(PERSONAL)[-1:]
+    assert "next due 2027-04-01" in seen(rhythm)

@@ -67,6 +67,8 @@ class KamBot:
     store: Store
     clock: Clock
     app_id: str = ""
+    admins: frozenset[str] = frozenset()
+    """AAD object ids of the workspace admins (`KAM_TEAMS_ADMINS`): Teams says nothing of it."""
     forms: OpenForms = field(default_factory=OpenForms)
     guests: Guests = field(default_factory=Guests)
     observe: Observer | None = None
@@ -89,7 +91,11 @@ class KamBot:
         request = incoming.message_request(activity, self.clock(), people)
         if not (request.text or request.form_id or request.action or activity.text):
             return  # an empty card submission that is not ours
-        request = replace(request, external=await self.guests.external(turn_context))
+        request = replace(
+            request,
+            external=await self.guests.external(turn_context),
+            workspace_admin=request.user in self.admins,
+        )
         outcome = await asyncio.to_thread(handle, request, self.store, self.observe)
         if (
             isinstance(outcome, Reply)
@@ -219,7 +225,9 @@ def teams_app(
     """botbuilder's CloudAdapter; an empty MicrosoftAppId is the emulator's mode, without auth."""
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_configuration(settings)))
     adapter.on_turn_error = _on_turn_error
-    bot = KamBot(store, clock, settings.microsoftappid, observe=observe)
+    bot = KamBot(
+        store, clock, settings.microsoftappid, admins=settings.teams_admins, observe=observe
+    )
     return Teams(adapter, bot, settings.microsoftappid)
 
 
