@@ -59,6 +59,11 @@ class Unreachable(Exception):
         self.reason = reason
 
 
+class Moot(Exception):
+    """Nothing left to say: every row's account or subject is gone, or was resolved after it was
+    queued (an opportunity updated, a round closed)."""
+
+
 class TransientFailure(Exception):
     """A failure worth retrying; `ambiguous` when the message may have been posted anyway."""
 
@@ -143,6 +148,8 @@ async def _deliver_group(
         report.retried += len(ids)
     except Unreachable as gone:
         await _unreachable(store, pending, gone.reason, now, report)
+    except Moot as moot:
+        await asyncio.to_thread(outbox.cancel, store.engine, ids, str(moot))
     except TransientFailure as failure:
         await _retry(store, pending, now, str(failure), report, ambiguous=failure.ambiguous)
     except Exception as error:
@@ -261,7 +268,11 @@ def _language(store: Store, row: Claimed) -> str:
 
 
 def render(store: Store, rows: list[Claimed], now: datetime) -> Reply:
-    """The one message for a group: its reminders together, then notices and other topics."""
+    """The one message for a group: its reminders together, then notices and other topics.
+
+    Rows with nothing left to say are left out (and done with the message); `Moot` when no row
+    has anything left to say.
+    """
     replies = []
     reminders = [row for row in rows if row.topic == "reminder" and row.account_id is not None]
     for account_id in dict.fromkeys(row.account_id for row in reminders):
@@ -282,7 +293,7 @@ def render(store: Store, rows: list[Claimed], now: datetime) -> Reply:
     rendered = (RENDERERS[row.topic](store, row, now) for row in rows if row.topic in RENDERERS)
     replies += [reply for reply in rendered if reply is not None]
     if not replies:
-        raise ValueError("nothing left to say: the accounts of these rows are gone")
+        raise Moot("nothing left to say at delivery")
     return _merge(replies)
 
 

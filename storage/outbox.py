@@ -162,6 +162,11 @@ def mark_dead(engine: Engine, ids: list[int], error: str) -> None:
     _set(engine, ids, state="dead", last_error=error, claim_token=None)
 
 
+def cancel(engine: Engine, ids: list[int], reason: str) -> None:
+    """Drop claimed rows that have nothing left to say."""
+    _set(engine, ids, state="cancelled", last_error=reason, claim_token=None)
+
+
 def cancel_for_account(engine: Engine, account_id: int, reason: str) -> int:
     """Cancel an account's undelivered rows (e.g. its channel is gone); returns how many."""
     with Session(engine) as session, session.begin():

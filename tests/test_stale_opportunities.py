@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import OutboxMessage
+from storage.opportunities import STALE_TOPIC
 from tests.reminder_world import World
 from tests.slack_harness import ALICE, seen
 
@@ -64,6 +71,25 @@ async def test_an_update_or_a_close_puts_the_reminder_off(world: World) -> None:
     await world.slack.slash("/kam opp won 1 Best total cost", user=ALICE)
     await world.tick(START + 90 * DAY)
     assert stale_reminders(world) == []
+
+
+async def test_a_queued_reminder_made_moot_by_an_update_is_dropped_quietly(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    await acme_with_an_opportunity(world)
+    world.slack.fake.fail_next("chat.postMessage", status=429, retry_after=300)
+    await world.tick(DUE)
+    world.at(DUE + MINUTE)
+    await world.slack.slash("/kam opp update 1")
+    await world.slack.submit(await world.slack.opened_form(), stage="proposal")
+
+    for minute in range(2, 60):
+        await world.tick(DUE + minute * MINUTE)
+    assert stale_reminders(world) == []
+    with Session(world.store.engine) as session:
+        states = session.scalars(select(OutboxMessage.state).filter_by(topic=STALE_TOPIC)).all()
+    assert states == ["cancelled"]
+    assert [r.message for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 async def test_the_reminder_button_opens_the_update_form(world: World) -> None:
