@@ -20,7 +20,7 @@ SCALE = {"k": 1e3, "tkr": 1e3, "ksek": 1e3, "m": 1e6, "mkr": 1e6, "msek": 1e6, "
 WHOLE_LIMIT = 10**15
 """Whole amounts are stored as 64-bit integers; a quadrillion is beyond any account's figures."""
 MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})$")
-QUARTER = re.compile(r"^(?P<year>\d{4})-?[QK](?P<quarter>[1-4])$", re.IGNORECASE)
+QUARTER = re.compile(r"^(?:(?P<year>\d{4})-?)?[QK](?P<quarter>[1-4])$", re.IGNORECASE)
 YEAR = re.compile(r"^(?P<year>\d{4})$")
 PERCENT = "%"
 
@@ -70,21 +70,22 @@ def read_whole(text: str) -> int:
 
 
 def period_help() -> str:
-    return _("a month `2026-09`, a quarter `2026-Q3` or a year `2026`")
+    return _("a month `2026-09`, a quarter `2026-Q3` (`Q3` is this year's) or a year `2026`")
 
 
 def looks_like_period(word: str) -> bool:
     return any(pattern.match(word) for pattern in (MONTH, QUARTER, YEAR))
 
 
-def read_period(text: str) -> Period:
+def read_period(text: str, this_year: int) -> Period:
+    """A period as typed; a quarter without a year (`Q3`) is this year's."""
     word = text.strip()
     month, quarter, year = MONTH.match(word), QUARTER.match(word), YEAR.match(word)
     if month and 1 <= int(month["month"]) <= 12:
         start = date(int(month["year"]), int(month["month"]), 1)
         return Period(f"{start.year}-{start.month:02d}", start)
     if quarter:
-        start = date(int(quarter["year"]), 3 * int(quarter["quarter"]) - 2, 1)
+        start = date(int(quarter["year"] or this_year), 3 * int(quarter["quarter"]) - 2, 1)
         return Period(f"{start.year}-Q{quarter['quarter']}", start)
     if year:
         return Period(year["year"], date(int(year["year"]), 1, 1))

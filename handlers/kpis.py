@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from handlers.access import bound_account
+from handlers.access import bound_account, local_today
 from handlers.confidential import in_the_open
 from handlers.errors import InvalidForm, UsageError
 from handlers.figures import (
@@ -98,7 +98,8 @@ def set_kpi(request: Request, store: Store, args: str) -> Outcome:
     actual, target = " ".join(rest[:split]), " ".join(rest[split + 1 :])
     if not actual or (split < len(rest) and not target):
         raise UsageError(_set_usage())
-    return _store(request, store, account, _metric(metric), read_period(words[at]), actual, target)
+    period = read_period(words[at], local_today(account, request.received_at).year)
+    return _store(request, store, account, _metric(metric), period, actual, target)
 
 
 def kpi_form(request: Request, metric: str = "", period: str = "") -> Form:
@@ -135,9 +136,10 @@ def submit_kpi(request: Request, store: Store) -> Reply:
     _workspace, account = bound_account(request, store)
     require(request, account, Action.EDIT_PLAN)
     values = {name: str(request.values.get(name) or "").strip() for name in _FORM_FIELDS}
+    this_year = local_today(account, request.received_at).year
     readers: dict[str, Callable[[str], object]] = {
         "metric": _metric,
-        "period": read_period,
+        "period": lambda typed: read_period(typed, this_year),
         "actual": read_amount,
         "target": read_amount,
     }
@@ -150,7 +152,7 @@ def submit_kpi(request: Request, store: Store) -> Reply:
                 errors[name] = refused.message
     if errors:
         raise InvalidForm(errors)
-    period = read_period(values["period"])
+    period = read_period(values["period"], this_year)
     metric = _metric(values["metric"])
     return _store(request, store, account, metric, period, values["actual"], values["target"])
 

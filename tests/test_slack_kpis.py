@@ -41,10 +41,16 @@ async def test_the_list_shows_the_latest_of_each_metric_with_target_and_trend(
     assert "*Net promoter score* 2026: 41" in lines
 
 
+async def test_a_quarter_without_a_year_is_this_years(slack: Slack) -> None:
+    await acme(slack)
+    typed = await slack.slash("/kam kpi set revenue Q3 1.2M", user=BOB)
+    assert "*Revenue* of Acme Group for 2026-Q3: 1.2M, set by <@U0BOB>." in seen(typed)
+
+
 async def test_bad_kpi_input_changes_nothing_and_says_what_to_type(slack: Slack) -> None:
     await acme(slack)
     refused = {
-        "/kam kpi set revenue Q3 1.2M": "I can't find the period in `revenue Q3 1.2M`",
+        "/kam kpi set revenue Q5 1.2M": "I can't find the period in `revenue Q5 1.2M`",
         "/kam kpi set revenue 2026-Q3 lots": "I can't read the amount `lots`",
         "/kam kpi set revenue 2026-13 1M": "I can't read the period `2026-13`",
         "/kam kpi set revenue 2026-Q3 1M target": "`/kam kpi set revenue 2026-Q3 1.2M target",
