@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from handlers import checkin_messages
 from handlers.criteria import requalification
-from handlers.i18n import DEFAULT, speaking
+from handlers.i18n import speaking
 from handlers.linking import parted_notice
 from handlers.model import Reply, Visibility
 from handlers.opportunities import stale_reminder
@@ -139,7 +139,7 @@ async def _deliver_group(
         return
     ids = [row.id for row in pending]
     try:
-        with speaking(await asyncio.to_thread(_language, store, first)):
+        with speaking(first.language):  # for what the adapter adds (Teams: "shortened")
             reply = await asyncio.to_thread(render, store, pending, now)
             message_id = await deliverer.post(first.workspace, first.target, reply, ids)
     except RateLimited as limited:
@@ -258,13 +258,6 @@ def _pause(store: Store, account_id: int, workspace: str, reason: str, now: date
         body=notice.summary,
         now=now,
     )
-
-
-def _language(store: Store, row: Claimed) -> str:
-    """The account's language, for what the adapter itself adds to a message (Teams' note that
-    a long message was shortened)."""
-    account = store.account(row.account_id) if row.account_id is not None else None
-    return account.language if account is not None else DEFAULT
 
 
 def render(store: Store, rows: list[Claimed], now: datetime) -> Reply:

@@ -39,6 +39,8 @@ class Claimed:
     body: str
     attempts: int
     maybe_sent: bool
+    language: str = "en"
+    """The account's language, for what an adapter adds to the message itself."""
 
 
 def enqueue(
@@ -113,15 +115,16 @@ def claim(engine: Engine, now: datetime, targets: int) -> list[Claimed]:
             .execution_options(synchronize_session=False)
         )
         rows = session.execute(
-            select(OutboxMessage, Workspace.platform, Workspace.external_id)
+            select(OutboxMessage, Workspace.platform, Workspace.external_id, Account.language)
             .join(Workspace, Workspace.id == OutboxMessage.workspace_id)
+            .outerjoin(Account, Account.id == OutboxMessage.account_id)
             .where(OutboxMessage.claim_token == token)
             .order_by(OutboxMessage.id)
         ).all()
-        return [_claimed(row, platform, workspace) for row, platform, workspace in rows]
+        return [_claimed(*found) for found in rows]
 
 
-def _claimed(row: OutboxMessage, platform: str, workspace: str) -> Claimed:
+def _claimed(row: OutboxMessage, platform: str, workspace: str, language: str | None) -> Claimed:
     return Claimed(
         id=row.id,
         platform=platform,
@@ -136,6 +139,7 @@ def _claimed(row: OutboxMessage, platform: str, workspace: str) -> Claimed:
         body=row.body,
         attempts=row.attempts,
         maybe_sent=row.maybe_sent,
+        language=language or "en",
     )
 
 
