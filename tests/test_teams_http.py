@@ -106,3 +106,30 @@ async def test_a_rate_limit_is_retried_after_retry_after(teams: TeamsChannel) ->
     assert (first.delivery.sent, first.delivery.retried) == (0, 4)
     assert (await teams.tick(MONDAY + timedelta(seconds=6))).delivery.sent == 0
     assert (await teams.tick(MONDAY + timedelta(seconds=7))).delivery.sent == 4
+
+
+async def test_a_reminder_in_the_kams_personal_chat_logs_the_meeting_from_its_button(
+    teams: TeamsChannel,
+) -> None:
+    personal = "a:alice-personal"
+    await teams.post(teams.activity("installationUpdate", ALICE, personal, action="add"))
+    await teams.say("kam account create Acme")
+    await teams.say("kam settings timezone Europe/Stockholm")
+    for day in range(28):
+        await teams.tick(MONDAY + timedelta(days=day))
+    in_person = [m for m in teams.connector.delivered(personal) if "Strategic" in seen(m)]
+    assert in_person, "the KAM hears of a long-overdue meeting in person"
+    card = in_person[-1]["attachments"][0]["content"]
+    [log_it] = [
+        action
+        for element in card["body"]
+        if element["type"] == "ActionSet"
+        for action in element["actions"]
+        if action["title"] == "Log meeting"
+    ][:1]
+    before = len(teams.connector.delivered())
+    await teams.post(teams.activity("message", ALICE, personal, value=log_it["data"]))
+    [form] = (await teams.connector.wait_for(before + 1))[before:]
+    logged = await teams.submit(form, notes="Met their CFO")
+    assert "Strategic meeting" in seen(logged).replace("**", "")
+    assert "Acme" in seen(logged)
