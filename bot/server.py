@@ -53,6 +53,7 @@ def build_app(
     *,
     clock: Clock = utc_now,
     ack_within: float = ACK_WITHIN,
+    process_before_response: bool = False,
     run_scheduler: bool = False,
 ) -> web.Application:
     """Teams is always mounted (emulator mode without MicrosoftAppId); Slack only when its
@@ -72,7 +73,12 @@ def build_app(
         log.info("no Slack credentials: serving Teams and /healthz")
         return app
     app[BOLT] = slack_app(
-        settings, store, clock=clock, ack_within=ack_within, observe=app[METRICS].observe_request
+        settings,
+        store,
+        clock=clock,
+        ack_within=ack_within,
+        process_before_response=process_before_response,
+        observe=app[METRICS].observe_request,
     )
     app.on_startup.append(lambda _app: resume_if_reinstalled(settings, store, clock))
     if settings.has_oauth:

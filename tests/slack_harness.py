@@ -30,7 +30,8 @@ TEAM, CHANNEL, OTHER_CHANNEL = "T0KAM", "C0ACME", "C0RANDOM"
 PATIENT = 60.0
 """How long the bot may take before it acks with "Working on it…": long, so that however loaded
 the machine, an answer rides on the ack and a test's next step sees what the command changed.
-`tests/test_slack_server.py` checks the late-answer path with a short one."""
+Bolt waits three seconds for an ack unless it processes before responding, so patient tests
+have it do that. `tests/test_slack_server.py` checks the late-answer path with a short wait."""
 USERS = {"alice": "U0ALICE", "bob": "U0BOB", "carol": "U0CAROL"}
 ALICE, BOB, CAROL = USERS["alice"], USERS["bob"], USERS["carol"]
 NAME_MENTION = re.compile(r"@(\w+)")
@@ -268,6 +269,7 @@ async def start_slack(
     clock: Clock = lambda: NOW,
     oauth: dict[str, str] | None = None,
     ack_within: float = PATIENT,
+    process_before_response: bool = True,
     **app_options: Any,
 ) -> Slack:
     """The real app against a fresh fake Slack, over HTTP or Socket Mode, on `clock`'s time;
@@ -283,5 +285,12 @@ async def start_slack(
         slack_api_url=str(fake_server.make_url("/api/")),
         **(oauth or {}),
     )
-    app = build_app(settings, store, clock=clock, ack_within=ack_within, **app_options)
+    app = build_app(
+        settings,
+        store,
+        clock=clock,
+        ack_within=ack_within,
+        process_before_response=process_before_response,
+        **app_options,
+    )
     return Slack(await aiohttp_client(app), fake, fake_server, socket_mode)

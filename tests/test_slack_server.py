@@ -39,7 +39,9 @@ async def test_a_slow_answer_is_acknowledged_first_and_follows(
 ) -> None:
     await slack.slash("/kam account create Acme Group", user=ALICE)
     held = HeldStore(store.engine)
-    slow = await start_slack(held, aiohttp_client, aiohttp_server, ack_within=0.05)
+    slow = await start_slack(
+        held, aiohttp_client, aiohttp_server, ack_within=0.05, process_before_response=False
+    )
     answer = await slow.slash("/kam account", user=ALICE)
     assert answer == {"response_type": "ephemeral", "text": "Working on it…"}
     held.go.set()

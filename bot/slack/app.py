@@ -43,10 +43,15 @@ def slack_app(
     *,
     clock: Clock = utc_now,
     ack_within: float = ACK_WITHIN,
+    process_before_response: bool = False,
     observe: Observer | None = None,
 ) -> AsyncApp:
     """Requests are verified with the signing secret; every Web API call goes to SLACK_API_URL,
-    with SLACK_BOT_TOKEN or, installed through OAuth, the token of the request's workspace."""
+    with SLACK_BOT_TOKEN or, installed through OAuth, the token of the request's workspace.
+
+    `process_before_response` is Bolt's: the HTTP answer waits for the whole listener, not just
+    its ack (hosts that stop a process once it has answered; tests that look at everything a
+    request did once it returns). Bolt otherwise waits three seconds at most for the ack."""
     installations = installation_store(settings, store) if settings.has_oauth else None
     lifecycle = Lifecycle(store, clock, installations)
     client = web_client(settings)
@@ -79,6 +84,7 @@ def slack_app(
         client=client,
         authorize=authorize,  # type: ignore[arg-type]  # typed as a plain function; Bolt takes its own
         oauth_settings=oauth,
+        process_before_response=process_before_response,
     )
     app.use(ReplayGuard(store.engine, clock))
     app.use(_log_workspace)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -43,9 +44,10 @@ class Listeners:
 
     async def command(self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         """`/kam …`: a reply rides on the ack; a form opens from the trigger_id."""
+        deadline = time.monotonic() + self.ack_within
         request = await self._in_their_language(slash_request(command, self.clock()), client)
         work = self._start(request)
-        outcome = await _within(work, self.ack_within)
+        outcome = await _within(work, deadline)
         if isinstance(outcome, Reply | FieldErrors):
             reply = _as_reply(outcome)
             await ack(response_type=response_type(reply), **message(reply))
@@ -68,9 +70,10 @@ class Listeners:
 
     async def submission(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """A submitted modal: field errors and a next form answer in the ack, the rest is posted."""
+        deadline = time.monotonic() + self.ack_within
         request = await self._in_their_language(submission_request(body, self.clock()), client)
         work = self._start(request)
-        outcome = await _within(work, self.ack_within)
+        outcome = await _within(work, deadline)
         if isinstance(outcome, FieldErrors):
             await ack(response_action="errors", errors=outcome.errors)
             return
@@ -131,8 +134,10 @@ class Listeners:
         return asyncio.ensure_future(asyncio.to_thread(handle, request, self.store, self.observe))
 
 
-async def _within(work: asyncio.Task[Outcome], seconds: float) -> Outcome | None:
-    done, _ = await asyncio.wait({work}, timeout=seconds)
+async def _within(work: asyncio.Task[Outcome], deadline: float) -> Outcome | None:
+    """The outcome if it is ready by `deadline` (monotonic), which counts the person lookups
+    before the work started too: Slack's three seconds began when the request arrived."""
+    done, _ = await asyncio.wait({work}, timeout=max(0.0, deadline - time.monotonic()))
     return work.result() if done else None
 
 
