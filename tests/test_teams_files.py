@@ -170,3 +170,20 @@ async def test_a_link_expires_after_seven_days_and_its_file_is_deleted(
     assert shared_files(teams.store) == 1
     await teams.tick(teams.clock.now)
     assert shared_files(teams.store) == 0
+
+
+async def test_without_a_public_address_files_go_inline_and_the_card_says_why(
+    store: Store, aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    emulator = await tenant(store, aiohttp_client, aiohttp_server)
+    await emulator.say("kam account create Acme Group")
+    answer = await emulator.say("kam export")
+    assert "Teams cannot show the attached files here" in seen(answer)
+    assert [file["name"] for file in answer["attachments"][1:]] == [
+        "acme-group-account-plan.md",
+        "acme-group-meetings.csv",
+        "acme-group-kpis.csv",
+        "acme-group-opportunities.csv",
+    ]
+    assert downloads(answer["attachments"][0]["content"]) == {}
+    assert shared_files(store) == 0
