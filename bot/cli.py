@@ -133,7 +133,9 @@ def _deliverers(settings: Settings, store: Store) -> Mapping[str, Deliverer]:
     from bot.teams.delivery import TeamsDeliverer
 
     teams = teams_app(settings, store, lambda: datetime.now(UTC))
-    deliverers: dict[str, Deliverer] = {"teams": TeamsDeliverer(teams.adapter, store, teams.app_id)}
+    deliverers: dict[str, Deliverer] = {
+        "teams": TeamsDeliverer(teams.adapter, store, teams.app_id, teams.bot.files)
+    }
     if settings.has_slack:
         from bot.slack.app import slack_deliverer
 

@@ -17,6 +17,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
+from bot.files import shared_file
 from bot.observability import CONTENT_TYPE, Metrics
 from bot.settings import Settings
 from bot.slack.app import (
@@ -67,6 +68,7 @@ def build_app(
     _operations(app)
     app[TEAMS] = teams_app(settings, store, clock, observe=app[METRICS].observe_request)
     app.router.add_post("/api/messages", teams_events)
+    app.router.add_get("/files/{token}/{filename}", partial(shared_file, store, clock))
     if run_scheduler:
         app.cleanup_ctx.append(partial(_scheduler, settings, clock))
     if not settings.has_slack:
@@ -179,7 +181,7 @@ async def _scheduler(settings: Settings, clock: Clock, app: web.Application) -> 
     """Ticks on the server's event loop from startup to cleanup; Teams shares the adapter."""
     teams = app[TEAMS]
     deliverers: dict[str, Deliverer] = {
-        TEAMS_PLATFORM: TeamsDeliverer(teams.adapter, app[STORE], teams.app_id)
+        TEAMS_PLATFORM: TeamsDeliverer(teams.adapter, app[STORE], teams.app_id, teams.bot.files)
     }
     if settings.has_slack:
         deliverers[PLATFORM] = slack_deliverer(settings, app[STORE])

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     microsoftapptenantid: str = ""
     # Teams sends no admin flag with a message: the AAD object ids of its workspace admins
     kam_teams_admins: str = ""
+    # Where people reach the bot over HTTPS (https://kam.example.com): Teams fetches files there
+    kam_public_url: str = ""
 
     @property
     def has_slack(self) -> bool:

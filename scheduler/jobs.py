@@ -25,7 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduler import agreements, checkins, planning, stale
 from scheduler.delivery import Deliverer, DeliveryReport, deliver
-from storage import criteria, schedule
+from storage import criteria, schedule, shared_files
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ TickObserver = Callable[[TickReport], None]
 
 async def tick(store: Store, deliverers: Mapping[str, Deliverer], now: datetime) -> TickReport:
     """Plan what ran out or was missed, queue what is due (agreements near their end too),
-    deliver what is queued."""
+    deliver what is queued; forget served files whose links expired."""
     now = now.astimezone(UTC)
     replanned = await asyncio.to_thread(planning.replan_due, store, now)
     started = time.perf_counter()
@@ -61,6 +61,7 @@ async def tick(store: Store, deliverers: Mapping[str, Deliverer], now: datetime)
     queued += await asyncio.to_thread(stale.queue_stale, store, now)
     queued += await asyncio.to_thread(checkins.step, store, now)
     swept_in = time.perf_counter() - started
+    await asyncio.to_thread(shared_files.forget_expired, store, now)
     delivery = await deliver(store, deliverers, now)
     return TickReport(replanned, queued, delivery, swept_in)
 

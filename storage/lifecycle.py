@@ -8,6 +8,7 @@ instead: deleting a workspace deletes its tokens too (they are not exported).
 
 from __future__ import annotations
 
+import base64
 from datetime import date, datetime
 from typing import Any
 
@@ -79,8 +80,13 @@ def _scopes(ids: list[int]) -> list[tuple[Table, ColumnElement[bool]]]:
 
 
 def _plain(row: Any) -> dict[str, Any]:
-    """A row as JSON can hold it: dates and instants in ISO 8601."""
-    return {
-        name: value.isoformat() if isinstance(value, date | datetime) else value
-        for name, value in row.items()
-    }
+    """A row as JSON can hold it: dates and instants in ISO 8601, bytes (files) in base64."""
+    return {name: _json_value(value) for name, value in row.items()}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    return value

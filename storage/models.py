@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -669,3 +670,18 @@ class PersonTimezone(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     timezone: Mapped[str] = mapped_column(String(64))
+
+
+class SharedFile(Base):
+    """A reply's file that Teams fetches by link, since it shows no file sent inline: anyone
+    with the unguessable token can open it until it expires (see `storage/shared_files.py`)."""
+
+    __tablename__ = "shared_file"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    mime: Mapped[str] = mapped_column(String(128))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -122,10 +122,22 @@ BOT_MENTION = {"type": "mention", "text": "<at>kam</at>", "mentioned": {"id": BO
 async def teams(
     store: Store, aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
 ) -> TeamsChannel:
+    return await tenant(store, aiohttp_client, aiohttp_server)
+
+
+async def tenant(
+    store: Store, aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, public_url: str = ""
+) -> TeamsChannel:
+    """The tenant and the bot; with `public_url` (`KAM_PUBLIC_URL`) the bot serves files."""
     connector = FakeConnector(members={"29:bob": member(BOB), "29:alice": member(ALICE)})
     server = await aiohttp_server(connector.app())
     clock = Clock(START)
-    settings = Settings(_env_file=None, slack_bot_token="", kam_teams_admins=PETRA["aadObjectId"])
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token="",
+        kam_teams_admins=PETRA["aadObjectId"],
+        kam_public_url=public_url,
+    )
     app = build_app(settings, store, clock=clock)
     client = await aiohttp_client(app)
     return TeamsChannel(client, connector, str(server.make_url("/")), store, clock)

@@ -3,6 +3,7 @@ it and nothing of anyone else's."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from datetime import timedelta
@@ -14,9 +15,9 @@ from sqlalchemy import func, insert, select
 
 from bot.cli import main
 from handlers.commands import handle
-from handlers.model import Request
+from handlers.model import Request, Upload
 from scheduler.jobs import tick
-from storage import conversations, lifecycle, slack_tables
+from storage import conversations, lifecycle, shared_files, slack_tables
 from storage.models import Base, SeenDelivery
 from storage.store import Store
 from tests.conftest import NOW
@@ -37,6 +38,8 @@ def customer(store: Store, team: str, name: str) -> None:
     say(store, team, f"plan revised {name} budget agreed")
     say(store, team, "cadence set operational every 2 months")
     conversations.remember(store, "slack", team, "C0KAM", "{}", NOW)
+    plan = Upload(f"{team}-plan.md", "Plan", f"# {name}".encode(), "text/markdown")
+    shared_files.share(store, store.workspace_id("slack", team, NOW), plan, NOW)
     with store.engine.begin() as connection:
         connection.execute(
             insert(slack_tables.bots).values(
@@ -94,6 +97,7 @@ async def test_export_writes_all_of_one_workspace_and_none_of_another(
     for name in ("team_member", "meeting_attendee", "cadence_override", "reminder_step", "outbox"):
         assert tables[name], name
     assert tables["conversation_reference"][0]["conversation"] == "C0KAM"
+    assert base64.b64decode(tables["shared_file"][0]["content"]) == b"# Leaving Corp"
     assert "Staying" not in json.dumps(exported)
 
 

@@ -26,7 +26,9 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bot.settings import Settings
 from bot.teams import incoming
+from bot.teams.cards import Served
 from bot.teams.delivery import TeamsDeliverer
+from bot.teams.files import FileLinks, served
 from bot.teams.guests import Guests, members_changed
 from bot.teams.incoming import PLATFORM
 from bot.teams.outgoing import (
@@ -69,6 +71,8 @@ class KamBot:
     app_id: str = ""
     admins: frozenset[str] = frozenset()
     """AAD object ids of the workspace admins (`KAM_TEAMS_ADMINS`): Teams says nothing of it."""
+    files: FileLinks | None = None
+    """Where replies' files are served from; None: inline, for want of `KAM_PUBLIC_URL`."""
     forms: OpenForms = field(default_factory=OpenForms)
     guests: Guests = field(default_factory=Guests)
     observe: Observer | None = None
@@ -103,15 +107,17 @@ class KamBot:
             and not incoming.personal_chat_of(activity)
         ):
             outcome = await self._privately(turn_context, request, outcome)
+        files = outcome.files if isinstance(outcome, Reply) else ()
+        links = await served(self.files, request.workspace, files)
         with speaking(language_of(request.locale)):
-            answer = self._activity(request, outcome)
+            answer = self._activity(request, outcome, links)
         await turn_context.send_activity(answer)
 
     async def _privately(self, turn_context: TurnContext, request: Request, reply: Reply) -> Reply:
         """Teams has no message only one person sees: an only-you reply goes to the caller's
         personal chat with the bot, and the conversation hears only that it did; without such a
         chat, the reply stays here and says how to open one, unless outsiders would read it."""
-        deliverer = TeamsDeliverer(turn_context.adapter, self.store, self.app_id)
+        deliverer = TeamsDeliverer(turn_context.adapter, self.store, self.app_id, self.files)
         with speaking(language_of(request.locale)):
             try:
                 await deliverer.post(request.workspace, request.user, reply, [])
@@ -125,7 +131,9 @@ class KamBot:
             note = _("I've sent you the details privately, in your chat with kam-bot.")
             return Reply(summary=note, blocks=(Section(note),))
 
-    def _activity(self, request: Request, outcome: Outcome) -> Activity:
+    def _activity(
+        self, request: Request, outcome: Outcome, links: tuple[Served, ...] | None
+    ) -> Activity:
         """A form is kept for its errors; errors re-render the form the person filled in."""
         key: FormKey = (request.channel, request.user, request.form_id)
         if isinstance(outcome, Form):
@@ -138,7 +146,7 @@ class KamBot:
             form = refilled(form, request.values)
             self.forms.keep(key, form)
             return form_activity(form, outcome.errors)
-        return reply_activity(outcome)
+        return reply_activity(outcome, links)
 
     async def _remember(self, activity: Activity, *, again: bool = False) -> None:
         """Store the conversation's reference once per process, or again after an install."""
@@ -225,8 +233,14 @@ def teams_app(
     """botbuilder's CloudAdapter; an empty MicrosoftAppId is the emulator's mode, without auth."""
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_configuration(settings)))
     adapter.on_turn_error = _on_turn_error
+    files = FileLinks(store, settings.kam_public_url, clock) if settings.kam_public_url else None
     bot = KamBot(
-        store, clock, settings.microsoftappid, admins=settings.teams_admins, observe=observe
+        store,
+        clock,
+        settings.microsoftappid,
+        admins=settings.teams_admins,
+        files=files,
+        observe=observe,
     )
     return Teams(adapter, bot, settings.microsoftappid)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -61,17 +61,26 @@ class Submitted:
     action_value: str = ""
 
 
-def reply_attachment(reply: Reply) -> dict[str, Any]:
-    """A message card: one element per neutral block, mentions made real for Teams; a card
-    over Teams' size limit is cut to what fits and says so."""
-    card = _reply_card(reply)
+@dataclass(frozen=True)
+class Served:
+    """A reply's file at the link the bot serves it from (`storage/shared_files.py`)."""
+
+    file: model.Upload
+    url: str
+
+
+def reply_attachment(reply: Reply, served: Sequence[Served] = ()) -> dict[str, Any]:
+    """A message card: one element per neutral block, mentions made real for Teams, then the
+    served files; a card over Teams' size limit is cut to what fits and says so."""
+    card = _reply_card(reply, served)
     if _size(card) > CARD_LIMIT:
-        card = _shortened(reply)
+        card = _shortened(reply, served)
     return _attachment(card)
 
 
-def _reply_card(reply: Reply) -> dict[str, Any]:
+def _reply_card(reply: Reply, served: Sequence[Served] = ()) -> dict[str, Any]:
     body = [element for block in reply.blocks for element in _elements(block)]
+    body += _files(served)
     card = _card(body, REPLY_VERSION, reply.summary)
     mentioned = [user for block in reply.blocks for user in _mentions(block)]
     if mentioned:
@@ -79,14 +88,15 @@ def _reply_card(reply: Reply) -> dict[str, Any]:
     return card
 
 
-def _shortened(reply: Reply) -> dict[str, Any]:
+def _shortened(reply: Reply, served: Sequence[Served]) -> dict[str, Any]:
     """The longest start of the reply, line by line, that fits with a note that it was cut."""
     pieces = [piece for block in reply.blocks for piece in _lines(block)]
     note = model.Context(_("Shortened to fit in Teams: the rest did not fit in one message."))
 
     def card(kept: int) -> dict[str, Any]:
         blocks = (*pieces[:kept], note)
-        return _reply_card(replace(reply, summary=reply.summary[:SUMMARY_LIMIT], blocks=blocks))
+        shortened = replace(reply, summary=reply.summary[:SUMMARY_LIMIT], blocks=blocks)
+        return _reply_card(shortened, served)
 
     fits, too_many = 0, len(pieces)
     while fits + 1 < too_many:
@@ -103,6 +113,27 @@ def _lines(block: model.Block) -> list[model.Block]:
     if isinstance(block, model.Section | model.Context) and "\n" in block.text:
         return [replace(block, text=line) for line in block.text.splitlines() if line.strip()]
     return [block]
+
+
+def _files(served: Sequence[Served]) -> list[dict[str, Any]]:
+    """Images shown in the card (Teams fetches them over HTTPS), and a download link for each
+    file: Teams shows neither an image nor any other file that a bot attaches inline."""
+    images = [
+        {"type": "Image", "url": one.url, "altText": one.file.title}
+        for one in served
+        if one.file.mime.startswith("image/")
+    ]
+    if not served:
+        return images
+    downloads = [
+        {
+            "type": "Action.OpenUrl",
+            "title": _("Download {filename}").format(filename=one.file.filename),
+            "url": one.url,
+        }
+        for one in served
+    ]
+    return [*images, {"type": "ActionSet", "actions": downloads}]
 
 
 def _size(card: dict[str, Any]) -> int:

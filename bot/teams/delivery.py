@@ -13,6 +13,7 @@ from botbuilder.schema import ConversationReference
 from botframework.connector.models import ErrorResponseException
 from msrest.exceptions import ClientRequestError
 
+from bot.teams.files import FileLinks, served
 from bot.teams.incoming import PLATFORM
 from bot.teams.outgoing import reply_activity
 from handlers.model import Reply
@@ -35,12 +36,14 @@ class TeamsDeliverer:
     adapter: Any
     store: Store
     app_id: str = ""
+    files: FileLinks | None = None
     timeout: float = TIMEOUT
 
     async def post(self, workspace: str, target: str, reply: Reply, tag: list[int]) -> str:
         """Continue the target's conversation with a card; the Bot Connector has no message
         metadata, so `tag` is not sent."""
         reference = await self._reference(workspace, target)
+        links = await served(self.files, workspace, reply.files)
         sent: list[str] = []
         failed: list[Exception] = []
 
@@ -51,7 +54,7 @@ class TeamsDeliverer:
             if connector is not None:
                 connector.config.connection.timeout = self.timeout
             try:
-                response = await turn_context.send_activity(reply_activity(reply))
+                response = await turn_context.send_activity(reply_activity(reply, links))
             except Exception as error:
                 failed.append(error)
                 return

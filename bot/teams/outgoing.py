@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -11,9 +12,11 @@ from typing import Any
 from botbuilder.core import MessageFactory
 from botbuilder.schema import Activity, Attachment
 
-from bot.teams.cards import form_attachment, reply_attachment
+from bot.teams.cards import Served, form_attachment, reply_attachment
+from handlers.i18n import _
 from handlers.model import (
     ChoiceField,
+    Context,
     DateField,
     FieldErrors,
     Form,
@@ -53,22 +56,34 @@ class OpenForms:
         return self._forms.get(key)
 
 
-def reply_activity(reply: Reply) -> Activity:
+def reply_activity(reply: Reply, served: Sequence[Served] | None = None) -> Activity:
     """A reply card; `summary` is what notifications and clients without cards show, and the
-    card's only text when the reply has no blocks (the outbox's notices)."""
+    card's only text when the reply has no blocks (the outbox's notices).
+
+    The reply's files are `served` by the bot (an image in the card, a download link each) or,
+    without a public address to serve them from (`None`), attached inline as data URLs.
+    """
     if not reply.blocks:
         reply = replace(reply, blocks=(Section(reply.summary),))
-    activity = MessageFactory.attachment(_attachment(reply_attachment(reply)))
-    activity.attachments += [file_attachment(file) for file in reply.files]
+    if served is None and any(not file.mime.startswith("image/") for file in reply.files):
+        reply = replace(reply, blocks=(*reply.blocks, Context(_not_shown())))
+    activity = MessageFactory.attachment(_attachment(reply_attachment(reply, served or ())))
+    if served is None:
+        activity.attachments += [file_attachment(file) for file in reply.files]
     activity.summary = reply.summary
     return activity
 
 
-def file_attachment(file: Upload) -> Attachment:
-    """A file as a data-URL attachment: Teams shows a PNG inline under the card.
+def _not_shown() -> str:
+    return _(
+        "Teams cannot show the attached files here: to get download links, the bot's "
+        "administrator sets its public address (KAM_PUBLIC_URL)."
+    )
 
-    Teams lets a bot send files only through OneDrive consent cards or SharePoint; an inline
-    data URL needs neither, and keeps the file with the message.
+
+def file_attachment(file: Upload) -> Attachment:
+    """A file as a data-URL attachment, when the bot has no public address to serve it from:
+    Teams shows a small PNG inline under the card, and no other file.
     """
     encoded = base64.b64encode(file.content).decode("ascii")
     return Attachment(
