@@ -1,6 +1,6 @@
 """shared files: a Teams reply's files, served by the bot behind an unguessable link for 7 days
 
-Revision ID: 0014_teamsfiles
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-11-27 19:16:09
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014_teamsfiles"
+revision: str = "0014"
 down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
