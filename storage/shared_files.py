@@ -12,14 +12,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from handlers.model import Upload
 from storage.models import SharedFile
 from storage.store import Store
 
 LIFETIME = timedelta(days=7)
 
 
-def share(store: Store, workspace_id: int, file: Upload, now: datetime) -> str:
+def share(
+    store: Store, workspace_id: int, filename: str, mime: str, content: bytes, now: datetime
+) -> str:
     """Keep the file; its token, the link's secret part."""
     token = secrets.token_urlsafe(32)
     with Session(store.engine) as session, session.begin():
@@ -27,9 +28,9 @@ def share(store: Store, workspace_id: int, file: Upload, now: datetime) -> str:
             SharedFile(
                 token=token,
                 workspace_id=workspace_id,
-                filename=file.filename,
-                mime=file.mime,
-                content=file.content,
+                filename=filename,
+                mime=mime,
+                content=content,
                 created_at=now,
                 expires_at=now + LIFETIME,
             )

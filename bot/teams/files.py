@@ -37,7 +37,9 @@ class FileLinks:
         base = self.public_url.rstrip("/")
         links = []
         for file in files:
-            token = shared_files.share(self.store, workspace_id, file, now)
+            token = shared_files.share(
+                self.store, workspace_id, file.filename, file.mime, file.content, now
+            )
             links.append(Served(file, f"{base}/files/{token}/{quote(file.filename)}"))
         return tuple(links)
 
