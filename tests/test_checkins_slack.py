@@ -370,6 +370,11 @@ async def test_the_kam_confirms_closing_early(world: World) -> None:
     await world.slack.click(confirmation, "Close and post the summary", user=ALICE)
     said = (await world.slack.fake.wait_for("chat.postMessage", posted + 1))[-1]
     assert "<@U0ALICE> closed the check-in of Acme Group" in said["text"]
+    question = world.slack.fake.current(CHANNEL, confirmation["ts"])
+    assert question is not None and [block["type"] for block in question["blocks"]] == ["section"]
+    assert seen(question) == (
+        "You closed the check-in of Acme Group; its summary follows in the channel."
+    )
     await world.tick(MONDAY + timedelta(hours=1))
     [summary] = summaries(world)
     assert "1 of 3 answered." in seen(summary)

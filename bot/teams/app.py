@@ -15,14 +15,14 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientError, web
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes, ErrorResponseException
 
 from bot.settings import Settings
 from bot.teams import incoming
@@ -97,6 +97,8 @@ class KamBot:
             workspace_admin=request.user in self.admins,
         )
         outcome = await asyncio.to_thread(handle, request, self.store, self.observe)
+        if isinstance(outcome, Reply) and outcome.source is not None:
+            await _update_clicked(turn_context, request, outcome.source)
         if (
             isinstance(outcome, Reply)
             and outcome.visibility is Visibility.ONLY_YOU
@@ -160,6 +162,22 @@ class KamBot:
             user=incoming.personal_chat_of(activity),
         )
         self._remembered.add(where)
+
+
+async def _update_clicked(turn_context: TurnContext, request: Request, source: Reply) -> None:
+    """Replace the card whose button was clicked (the submit activity's `reply_to_id`) with its
+    new version; a refusal (the card was deleted, the bot removed) leaves it as it was."""
+    clicked = turn_context.activity.reply_to_id
+    if not clicked:
+        log.warning("a clicked card without reply_to_id cannot be updated")
+        return
+    with speaking(language_of(request.locale)):
+        updated = reply_activity(source)
+    updated.id = clicked
+    try:
+        await turn_context.update_activity(updated)
+    except (ErrorResponseException, ClientError) as refused:
+        log.warning("Teams refused to update the clicked card: %r", refused)
 
 
 def _open_chat() -> str:
