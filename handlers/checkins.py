@@ -129,7 +129,7 @@ def close_button(request: Request, store: Store) -> Reply:
     require(request, view.account, Action.SET_CHECKINS)
     if not rounds.close_round(store.engine, view.round.id, request.user, request.received_at):
         text = _("That check-in is already closed.")
-        return Reply(summary=text, blocks=(Section(text),), source=_answered(text))
+        raise UsageError(text, source=_answered(text))
     with speaking(view.account.language):
         text = _("{kam} closed the check-in of {account}; the summary follows.").format(
             kam=f"<@{request.user}>", account=view.account.name

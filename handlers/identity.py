@@ -50,8 +50,9 @@ def across(request: Request, store: Store, run: Callable[[Request], Outcome]) ->
     try:
         outcome = run(_inward(store, crossing, account, request))
     except UsageError as refused:
-        said = _reply_outward(store, crossing, Reply(summary=refused.message))
-        raise UsageError(said.summary) from None
+        message = Reply(summary=refused.message, source=refused.source)
+        said = _reply_outward(store, crossing, message)
+        raise UsageError(said.summary, said.source) from None
     return _outward(store, crossing, outcome)
 
 

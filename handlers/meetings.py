@@ -328,10 +328,15 @@ def undo_meeting(request: Request, store: Store) -> Reply:
         raise UsageError(_("That button is out of date; nothing was changed."))
     meeting = store.meeting(account.id, int(meeting_id))
     if meeting is None:
+        with speaking(account.language):
+            gone = _("This meeting is no longer in {account}'s record.").format(
+                account=account.name
+            )
         raise UsageError(
             _("That meeting is no longer in {account}'s record; nothing was changed.").format(
                 account=account.name
-            )
+            ),
+            source=Reply(summary=gone, blocks=(Section(gone),), visibility=Visibility.CHANNEL),
         )
     require(request, account, Action.DELETE, author=meeting.logged_by)
     store.remove_meeting(meeting, request.received_at)

@@ -154,10 +154,9 @@ def vote(request: Request, store: Store) -> Reply:
     (idea, held), account = _idea_of_button(request, store)
     channel = request.action_value.partition("|")[0]
     if held.closed_at is not None:
-        text = _("The workshop is closed; votes are counted.")
         count = workshops.votes(store.engine, idea.id)
         closed = _idea_message(account, idea, channel, count, voting=False)
-        return Reply(summary=text, blocks=(Section(text),), source=closed)
+        raise UsageError(_("The workshop is closed; votes are counted."), source=closed)
     voted, count = workshops.toggle_vote(store.engine, idea.id, request.user)
     votes = ngettext("{n} vote", "{n} votes", count).format(n=count)
     if voted:
