@@ -108,6 +108,20 @@ async def test_teams_votes_from_two_people_update_the_idea_card(
     assert_valid(validator, now["attachments"][0]["content"])
 
 
+async def test_teams_a_private_answer_to_an_updated_card_adds_nothing_to_the_channel(
+    teams: TeamsChannel,
+) -> None:
+    await teams.post(teams.activity("installationUpdate", TEAMS_ALICE, PERSONAL, action="add"))
+    await teams.say("kam account create Acme")
+    confirmation = await teams.say("kam log-meeting tactical yesterday Wrong account")
+    in_channel = len(teams.connector.delivered(TEAMS_CHANNEL))
+    told = await teams.click(confirmation, "Undo")
+    assert told in teams.connector.delivered(PERSONAL)
+    assert "You removed the tactical meeting of 2026-11-26 from Acme." in seen_card(told)
+    assert len(teams.connector.delivered(TEAMS_CHANNEL)) == in_channel
+    assert "removed the tactical meeting" in seen_card(teams.connector.current(confirmation["id"]))
+
+
 @pytest.mark.parametrize("status", [403, 404])
 async def test_teams_a_refused_update_leaves_the_card_and_still_answers(
     teams: TeamsChannel, status: int, caplog: pytest.LogCaptureFixture
