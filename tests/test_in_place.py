@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from jsonschema.protocols import Validator
 
+from tests.conftest import NOW
 from tests.fake_slack import RESPONSE_URL_METHOD
 from tests.slack_harness import ALICE, BOB, CHANNEL, Slack, seen
 from tests.teams_harness import ALICE as TEAMS_ALICE
@@ -18,6 +19,7 @@ from tests.teams_harness import CHANNEL as TEAMS_CHANNEL
 from tests.teams_harness import TeamsChannel
 from tests.teams_harness import seen as seen_card
 from tests.test_console import Person
+from tests.test_same_words import words
 from tests.test_teams_cards import assert_valid, validator
 
 __all__ = ("validator",)
@@ -171,3 +173,30 @@ def test_console_shows_the_pressed_message_updated_without_its_used_button(
     assert "[1: Undo]" not in screen
     assert "You removed the tactical meeting of 2026-11-26 from Acme Group." in told
     assert "Press a button of the latest reminder" in you.say(":press 1")
+
+
+async def test_an_undone_meeting_reads_the_same_in_slack_teams_and_the_console(
+    slack: Slack, teams: TeamsChannel, sqlite_store: Any
+) -> None:
+    line = "/kam log-meeting tactical yesterday Wrong account"
+    await slack.slash("/kam account create Acme Group", user=ALICE)
+    confirmation = {**await slack.slash(line, user=ALICE), "ts": "1764237600.000100"}
+    await slack.click(confirmation, "Undo", user=ALICE)
+    [replaced, _told] = await slack.fake.wait_for(RESPONSE_URL_METHOD, 2)
+
+    teams.clock.now = NOW
+    await teams.say("kam account create Acme Group")
+    card = await teams.say(line.removeprefix("/"))
+    await teams.click(card, "Undo")
+
+    you = Person(sqlite_store)
+    you.console.user = "alice"
+    you.say("/kam account create Acme Group")
+    you.say(line)
+    updated = you.say(":press 1").partition("only you:")[0]
+
+    slack_words = words(seen(replaced))
+    assert "removed" in slack_words and "again" in slack_words
+    for word in slack_words:
+        assert word in words(seen_card(teams.connector.current(card["id"]))), word
+        assert word in words(updated.removeprefix("(updated) ")), word
