@@ -187,17 +187,22 @@ def close_workshop(request: Request, store: Store) -> Reply:
     require(request, account, Action.RUN_WORKSHOP)
     open_one = _open_or_usage(store, account)
     workshops.close(store.engine, open_one.id, request.received_at)
-    ideas = workshops.ranked(store.engine, open_one.id)
+    return _closing_list(store, account, open_one.id, request.channel)
+
+
+def _closing_list(store: Store, account: Account, workshop_id: int, channel: str) -> Reply:
+    """The closed workshop's ideas, ranked; those not yet an opportunity have a button."""
+    ideas = workshops.ranked(store.engine, workshop_id)
     with speaking(account.language):
         title = _("The {account} workshop is closed. Its ideas, most votes first:").format(
             account=account.name
         )
         blocks: list[Block] = [Section(f"*{title}*")]
         for n, ranked in enumerate(ideas[:SHOWN], start=1):
-            choose = Button(
-                _("Make it an opportunity"), CHOOSE, f"{request.channel}|{ranked.idea.id}"
-            )
-            blocks += [Section(_ranked_line(n, ranked)), Actions((choose,))]
+            blocks.append(Section(_ranked_line(n, ranked)))
+            if ranked.idea.opportunity_id is None:
+                value = f"{channel}|{ranked.idea.id}"
+                blocks.append(Actions((Button(_("Make it an opportunity"), CHOOSE, value),)))
         if not ideas:
             blocks.append(Section(_("No ideas were added.")))
         elif len(ideas) > SHOWN:
@@ -209,10 +214,12 @@ def close_workshop(request: Request, store: Store) -> Reply:
 
 def choose_button(request: Request, store: Store) -> Form:
     """The KAM picks the owner who takes the idea on as an opportunity, and when it is decided."""
-    (idea, _held), account = _idea_of_button(request, store)
+    (idea, held), account = _idea_of_button(request, store)
     require(request, account, Action.RUN_WORKSHOP)
     if idea.opportunity_id is not None:
-        raise UsageError(_already(idea, idea.opportunity_id))
+        channel = request.action_value.partition("|")[0]
+        ranked = _closing_list(store, account, held.id, channel)
+        raise UsageError(_already(idea, idea.opportunity_id), source=ranked)
     return Form(
         id=OWNER_FORM,
         title=_("New opportunity"),

@@ -160,8 +160,14 @@ async def test_a_workshop_from_start_to_chosen_opportunities(
     moment.now += CLICK_WINDOW + timedelta(seconds=1)
     answered = len(slack.fake.delivered("response_url"))
     await slack.click(fleet_closed, "Make it an opportunity", user=ALICE)
-    again = seen(await slack.late_answer(answered + 1))
+    again = seen(await slack.late_answer(answered + 2))
     assert f"“Fleet rollout” is already opportunity #{number}" in again
+    ranked = slack.fake.current(CHANNEL, fleet_closed["ts"])  # the list, brought up to date
+    assert ranked is not None
+    assert f"3 votes · opportunity #{number} owned by <@U0BOB>" in seen(ranked)
+    assert [b["elements"][0]["value"] for b in ranked["blocks"] if b["type"] == "actions"] == [
+        f"{CHANNEL}|{service_id(store)}"
+    ]
     assert len(slack.fake.delivered("views.open")) == opened + 1
     assert await slack.submit(form, user=ALICE, owner=[CAROL]) == {}  # the form, once more
     refused = (await slack.fake.wait_for("chat.postEphemeral", 1))[-1]
@@ -185,6 +191,13 @@ async def test_bad_input_and_a_closed_workshop(slack: Slack) -> None:
     await slack.click(idea, "Vote", user=BOB)
     assert "The workshop is closed" in seen(await slack.late_answer(2))
     assert idea_now(slack, idea).endswith("*Training*\nThe workshop is closed; votes are counted.")
+
+
+def service_id(store: Store) -> int:
+    """The id of the idea still waiting to be chosen."""
+    query = select(WorkshopIdea.id).where(WorkshopIdea.text == "Service desk")
+    with Session(store.engine) as session:
+        return int(session.scalars(query).one())
 
 
 def _chosen(store: Store) -> list[tuple[str, str | None]]:
