@@ -27,7 +27,7 @@ def pulse_button(request: Request, store: Store) -> Form:
     if not checkins.record_pulse(
         store.engine, view.round.id, request.user, pulse, request.received_at
     ):
-        raise UsageError(_closed(view))
+        raise _closed(view)
     return answer_form(view, request.user, pulse)
 
 
@@ -92,7 +92,7 @@ def submit_answer(request: Request, store: Store) -> Reply:
     edit = request.user in view.answers and view.answered(request.user)
     now = request.received_at
     if not checkins.submit_answer(store.engine, view.round.id, request.user, pulse, texts, now):
-        raise UsageError(_closed(view))
+        raise _closed(view)
     text = (
         _("Your check-in for {account} is updated.")
         if edit
@@ -117,11 +117,13 @@ def _asked_round(request: Request, store: Store, round_id: str) -> RoundView:
             )
         )
     if view.round.closed_at is not None:
-        raise UsageError(_closed(view))
+        raise _closed(view)
     return view
 
 
-def _closed(view: RoundView) -> str:
-    return _(
+def _closed(view: RoundView) -> UsageError:
+    """The round closed: said to the person, and put in place of the prompt they clicked in."""
+    text = _(
         "This check-in for {account} has closed; its summary is in the account's channel."
     ).format(account=view.account.name)
+    return UsageError(text, source=Reply(summary=text, blocks=(Section(text),)))

@@ -121,18 +121,30 @@ def close(request: Request, store: Store) -> Reply:
 
 
 def close_button(request: Request, store: Store) -> Reply:
+    """Close the round; the question the button was on becomes what happened, without it."""
     round_id = request.action_value.rpartition("|")[2]
     view = rounds.round_view(store.engine, int(round_id)) if round_id.isdigit() else None
     if view is None or view.account.workspace_id != workspace_id(request, store):
         raise UsageError(_("That check-in is no longer available."))
     require(request, view.account, Action.SET_CHECKINS)
     if not rounds.close_round(store.engine, view.round.id, request.user, request.received_at):
-        raise UsageError(_("That check-in is already closed."))
+        text = _("That check-in is already closed.")
+        raise UsageError(text, source=_answered(text))
     with speaking(view.account.language):
         text = _("{kam} closed the check-in of {account}; the summary follows.").format(
             kam=f"<@{request.user}>", account=view.account.name
         )
-    return Reply(summary=text, blocks=(Section(text),), visibility=Visibility.CHANNEL)
+    closed = _("You closed the check-in of {account}; its summary follows in the channel.")
+    return Reply(
+        summary=text,
+        blocks=(Section(text),),
+        visibility=Visibility.CHANNEL,
+        source=_answered(closed.format(account=view.account.name)),
+    )
+
+
+def _answered(text: str) -> Reply:
+    return Reply(summary=text, blocks=(Section(text),))
 
 
 def questions_form(request: Request, store: Store) -> Form:

@@ -382,7 +382,8 @@ def _handle(request: Request, store: Store) -> Outcome:
     except InvalidForm as refused:
         return FieldErrors(refused.errors)
     except UsageError as refused:
-        return Reply(summary=refused.message, blocks=(Section(refused.message),))
+        text = refused.message
+        return Reply(summary=text, blocks=(Section(text),), source=refused.source)
 
 
 def _run(request: Request, store: Store) -> Outcome:

@@ -50,8 +50,9 @@ def across(request: Request, store: Store, run: Callable[[Request], Outcome]) ->
     try:
         outcome = run(_inward(store, crossing, account, request))
     except UsageError as refused:
-        said = _reply_outward(store, crossing, Reply(summary=refused.message))
-        raise UsageError(said.summary) from None
+        message = Reply(summary=refused.message, source=refused.source)
+        said = _reply_outward(store, crossing, message)
+        raise UsageError(said.summary, said.source) from None
     return _outward(store, crossing, outcome)
 
 
@@ -89,13 +90,13 @@ def _outward(store: Store, crossing: Crossing, outcome: Outcome) -> Outcome:
 
 
 def _reply_outward(store: Store, crossing: Crossing, reply: Reply) -> Reply:
+    """The reply, and the new version of a clicked message it carries, in the caller's ids."""
+    source = _reply_outward(store, crossing, reply.source) if reply.source else None
     shown = [reply.summary, *(text for block in reply.blocks for text in _texts(block))]
     users = [user for text in shown for user in mentioned_users(text)]
     ids = links.linked_ids(store, crossing.home, users, crossing.here)
-    if not ids:
-        return reply
     blocks = tuple(_block(block, ids) for block in reply.blocks)
-    return replace(reply, summary=_mentions(reply.summary, ids), blocks=blocks)
+    return replace(reply, summary=_mentions(reply.summary, ids), blocks=blocks, source=source)
 
 
 def _texts(block: Block) -> tuple[str, ...]:

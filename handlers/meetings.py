@@ -320,31 +320,43 @@ def _confirmation(
 
 
 def undo_meeting(request: Request, store: Store) -> Reply:
-    """Remove a meeting logged by mistake, from its confirmation; see `Action.DELETE`."""
+    """Remove a meeting logged by mistake, from its confirmation; see `Action.DELETE`. The
+    confirmation then says who removed it, without its Undo button."""
     channel, _sep, meeting_id = request.action_value.partition("|")
     _workspace, account = named_account(request, store, channel)
     if not meeting_id.isdigit():
         raise UsageError(_("That button is out of date; nothing was changed."))
     meeting = store.meeting(account.id, int(meeting_id))
     if meeting is None:
+        with speaking(account.language):
+            gone = _("This meeting is no longer in {account}'s record.").format(
+                account=account.name
+            )
         raise UsageError(
             _("That meeting is no longer in {account}'s record; nothing was changed.").format(
                 account=account.name
-            )
+            ),
+            source=Reply(summary=gone, blocks=(Section(gone),), visibility=Visibility.CHANNEL),
         )
     require(request, account, Action.DELETE, author=meeting.logged_by)
     store.remove_meeting(meeting, request.received_at)
+    kind, held_on = kind_name(meeting.kind), meeting.held_on.isoformat()
+    text = _("You removed the {kind} meeting of {date} from {account}.").format(
+        kind=kind, date=held_on, account=account.name
+    )
     with speaking(account.language):
-        text = _(
-            "{user} removed the {kind} meeting of {date} from {account}. Log it again with "
-            "`/kam log-meeting` if something was wrong in it."
+        removed = _(
+            "{user} removed the {kind} meeting of {date} from {account} on {day}. Log it again "
+            "with `/kam log-meeting` if something was wrong in it."
         ).format(
             user=f"<@{request.user}>",
             kind=kind_name(meeting.kind),
-            date=meeting.held_on.isoformat(),
+            date=held_on,
             account=account.name,
+            day=local_today(account, request.received_at).isoformat(),
         )
-        return Reply(summary=text, blocks=(Section(text),), visibility=Visibility.CHANNEL)
+    confirmation = Reply(summary=removed, blocks=(Section(removed),), visibility=Visibility.CHANNEL)
+    return Reply(summary=text, blocks=(Section(text),), source=confirmation)
 
 
 def _next_one(kind: MeetingKind, due: date | None, today: date) -> str:

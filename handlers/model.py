@@ -126,6 +126,11 @@ class Reply:
 
     `posted` lists the earlier messages its text refers to; only these are resolved into links,
     so a reference typed by a person into an answer stays a label.
+
+    `source`, in the answer to a clicked button, is the new version of the message the button
+    was on: the adapter puts it in that message's place (a vote count, an undone meeting, a
+    question answered), for everyone who sees it. The reply itself still goes out as usual, so
+    the clicker hears what happened even when the platform refuses the update.
     """
 
     summary: str
@@ -133,6 +138,7 @@ class Reply:
     visibility: Visibility = Visibility.ONLY_YOU
     files: tuple[Upload, ...] = ()
     posted: tuple[Posted, ...] = ()
+    source: Reply | None = None
 
 
 @dataclass(frozen=True)

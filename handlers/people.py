@@ -201,6 +201,7 @@ def remove_person(request: Request, store: Store, name: str) -> Reply:
 
 
 def undo_remove(request: Request, store: Store) -> Reply:
+    """Bring a removed key person back; the removal's message then says so, without Undo."""
     channel, _sep, person_id = request.action_value.partition("|")
     request = replace(request, channel=channel)
     _workspace, account = bound_account(request, store)
@@ -209,11 +210,15 @@ def undo_remove(request: Request, store: Store) -> Reply:
     if found is None or found.removed_at is None:
         raise UsageError(_("That key person is already back; nothing was changed."))
     people.set_removed(store.engine, found.id, None)
+    text = _("You brought *{name}* back to the key persons of {account}.").format(
+        name=found.name, account=account.name
+    )
     with speaking(account.language):
-        text = _("<@{user}> brought *{name}* back to the key persons of {account}.").format(
+        back = _("<@{user}> brought *{name}* back to the key persons of {account}.").format(
             user=request.user, name=found.name, account=account.name
         )
-    return Reply(summary=text, blocks=(Section(text),), visibility=shared_visibility(request))
+    removal = Reply(summary=back, blocks=(Section(back),), visibility=shared_visibility(request))
+    return Reply(summary=text, blocks=(Section(text),), source=removal)
 
 
 def list_people(request: Request, store: Store, args: str) -> Reply:

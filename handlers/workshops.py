@@ -128,20 +128,35 @@ def submit_idea(request: Request, store: Store) -> Reply:
     idea, fresh = workshops.add_idea(
         store.engine, open_one.id, new, request.user, request.received_at, submission_key(request)
     )
+    return answer(_idea_message(account, idea, request.channel, 0, voting=True), fresh)
+
+
+def _idea_message(
+    account: Account, idea: WorkshopIdea, channel: str, votes: int, *, voting: bool
+) -> Reply:
+    """The idea as the channel sees it: its votes so far, and its Vote button while the
+    workshop is open. Votes replace it with its new count."""
     with speaking(account.language):
-        vote = Button(_("Vote"), VOTE, f"{request.channel}|{idea.id}")
         text = _("<@{user}> added an idea: {idea}").format(user=idea.added_by, idea=_describe(idea))
-        reply = Reply(
-            summary=text, blocks=(Section(text), Actions((vote,))), visibility=Visibility.CHANNEL
-        )
-    return answer(reply, fresh)
+        blocks: list[Block] = [Section(text)]
+        if votes:
+            blocks.append(Context(ngettext("{n} vote", "{n} votes", votes).format(n=votes)))
+        if voting:
+            blocks.append(Actions((Button(_("Vote"), VOTE, f"{channel}|{idea.id}"),)))
+        else:
+            blocks.append(Context(_("The workshop is closed; votes are counted.")))
+    return Reply(summary=text, blocks=tuple(blocks), visibility=Visibility.CHANNEL)
 
 
 def vote(request: Request, store: Store) -> Reply:
-    """One vote per person per idea; clicking again takes it back. Told to the voter only."""
-    (idea, held), _account = _idea_of_button(request, store)
+    """One vote per person per idea; clicking again takes it back. The voter hears it, and the
+    idea's message shows the new count to everyone."""
+    (idea, held), account = _idea_of_button(request, store)
+    channel = request.action_value.partition("|")[0]
     if held.closed_at is not None:
-        raise UsageError(_("The workshop is closed; votes are counted."))
+        count = workshops.votes(store.engine, idea.id)
+        closed = _idea_message(account, idea, channel, count, voting=False)
+        raise UsageError(_("The workshop is closed; votes are counted."), source=closed)
     voted, count = workshops.toggle_vote(store.engine, idea.id, request.user)
     votes = ngettext("{n} vote", "{n} votes", count).format(n=count)
     if voted:
@@ -149,7 +164,8 @@ def vote(request: Request, store: Store) -> Reply:
     else:
         text = _("You took back your vote for “{idea}” ({votes}).")
     text = text.format(idea=_short(idea.text), votes=votes)
-    return Reply(summary=text, blocks=(Section(text),))
+    counted = _idea_message(account, idea, channel, count, voting=True)
+    return Reply(summary=text, blocks=(Section(text),), source=counted)
 
 
 def show_workshop(request: Request, store: Store) -> Reply:
@@ -171,17 +187,22 @@ def close_workshop(request: Request, store: Store) -> Reply:
     require(request, account, Action.RUN_WORKSHOP)
     open_one = _open_or_usage(store, account)
     workshops.close(store.engine, open_one.id, request.received_at)
-    ideas = workshops.ranked(store.engine, open_one.id)
+    return _closing_list(store, account, open_one.id, request.channel)
+
+
+def _closing_list(store: Store, account: Account, workshop_id: int, channel: str) -> Reply:
+    """The closed workshop's ideas, ranked; those not yet an opportunity have a button."""
+    ideas = workshops.ranked(store.engine, workshop_id)
     with speaking(account.language):
         title = _("The {account} workshop is closed. Its ideas, most votes first:").format(
             account=account.name
         )
         blocks: list[Block] = [Section(f"*{title}*")]
         for n, ranked in enumerate(ideas[:SHOWN], start=1):
-            choose = Button(
-                _("Make it an opportunity"), CHOOSE, f"{request.channel}|{ranked.idea.id}"
-            )
-            blocks += [Section(_ranked_line(n, ranked)), Actions((choose,))]
+            blocks.append(Section(_ranked_line(n, ranked)))
+            if ranked.idea.opportunity_id is None:
+                value = f"{channel}|{ranked.idea.id}"
+                blocks.append(Actions((Button(_("Make it an opportunity"), CHOOSE, value),)))
         if not ideas:
             blocks.append(Section(_("No ideas were added.")))
         elif len(ideas) > SHOWN:
@@ -193,10 +214,12 @@ def close_workshop(request: Request, store: Store) -> Reply:
 
 def choose_button(request: Request, store: Store) -> Form:
     """The KAM picks the owner who takes the idea on as an opportunity, and when it is decided."""
-    (idea, _held), account = _idea_of_button(request, store)
+    (idea, held), account = _idea_of_button(request, store)
     require(request, account, Action.RUN_WORKSHOP)
     if idea.opportunity_id is not None:
-        raise UsageError(_already(idea, idea.opportunity_id))
+        channel = request.action_value.partition("|")[0]
+        ranked = _closing_list(store, account, held.id, channel)
+        raise UsageError(_already(idea, idea.opportunity_id), source=ranked)
     return Form(
         id=OWNER_FORM,
         title=_("New opportunity"),

@@ -2,8 +2,9 @@
 
 The bot reaches it through the `serviceUrl` of the activities it receives, as it would reach
 Teams; the routes are the Connector API's (`ConnectorAPI.swagger.json` in the shared conformance
-data): new activities, replies to an activity, one member of a conversation, and its roster
-(all at once, or a page at a time as Teams pages it).
+data): new activities, replies to an activity, an update of one (`PUT`, a card replaced in
+place), one member of a conversation, and its roster (all at once, or a page at a time as Teams
+pages it).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import web
@@ -32,6 +33,17 @@ class Posted:
 
 
 @dataclass(frozen=True)
+class Updated:
+    """One update the bot asked for: the activity it replaces, the new version, and whether
+    Teams took it."""
+
+    conversation: str
+    activity_id: str
+    activity: dict[str, Any]
+    accepted: bool
+
+
+@dataclass(frozen=True)
 class Refusal:
     status: int
     retry_after: int | None = None
@@ -47,6 +59,8 @@ class FakeConnector:
     rosters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """Each conversation's (or team's) members; one not set here has all of `members`."""
     roster_reads: int = 0
+    updates: list[Updated] = field(default_factory=list)
+    _update_refusals: deque[int] = field(default_factory=deque)
     _refusals: deque[Refusal] = field(default_factory=deque)
     _roster_refusals: deque[int] = field(default_factory=deque)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -57,6 +71,9 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{conversation}/activities", self._activity)
         app.router.add_post(
             "/v3/conversations/{conversation}/activities/{reply_to}", self._activity
+        )
+        app.router.add_put(
+            "/v3/conversations/{conversation}/activities/{activity_id}", self._update
         )
         app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
         app.router.add_get("/v3/conversations/{conversation}/members", self._members)
@@ -74,6 +91,24 @@ class FakeConnector:
     def fail_next(self, status: int, times: int = 1, *, retry_after: int | None = None) -> None:
         """403 (bot removed), 429 with Retry-After, a 5xx: for the next `times` posts."""
         self._refusals.extend([Refusal(status, retry_after)] * times)
+
+    def fail_update(self, status: int, times: int = 1) -> None:
+        """403 (bot removed), 404 (message deleted): for the next `times` updates."""
+        self._update_refusals.extend([status] * times)
+
+    def current(self, activity_id: str) -> dict[str, Any]:
+        """The activity of that id as people see it now, after any update; each accepted one
+        carries the `id` Teams gave it."""
+        [found] = [post.activity for post in self.posts if post.activity.get("id") == activity_id]
+        return found
+
+    async def wait_for_update(self, count: int) -> list[Updated]:
+        """The updates asked for, accepted or not, once there are `count` of them."""
+        async with asyncio.timeout(WAIT_LIMIT):
+            while len(self.updates) < count:
+                self._arrived.clear()
+                await self._arrived.wait()
+        return self.updates
 
     def delivered(self, conversation: str | None = None) -> list[dict[str, Any]]:
         """Activities accepted, oldest first, in one conversation or all of them."""
@@ -98,15 +133,43 @@ class FakeConnector:
         reply_to = request.match_info.get("reply_to", "")
         activity = await request.json()
         refusal = self._refusals.popleft() if self._refusals else None
-        self.posts.append(Posted(conversation, reply_to, activity, refusal is None))
-        self._arrived.set()
         if refusal is not None:
+            self.posts.append(Posted(conversation, reply_to, activity, accepted=False))
+            self._arrived.set()
             headers = (
                 {} if refusal.retry_after is None else {"Retry-After": str(refusal.retry_after)}
             )
             error = {"error": {"code": f"HTTP{refusal.status}", "message": "refused on cue"}}
             return web.json_response(error, status=refusal.status, headers=headers)
-        return web.json_response({"id": f"activity-{next(self._ids)}"}, status=201)
+        activity_id = f"activity-{next(self._ids)}"
+        self.posts.append(Posted(conversation, reply_to, {**activity, "id": activity_id}, True))
+        self._arrived.set()
+        return web.json_response({"id": activity_id}, status=201)
+
+    async def _update(self, request: web.Request) -> web.Response:
+        """`PUT …/activities/{activityId}`: the activity replaced in place, keeping its id; 404
+        for one not in that conversation, as Teams answers."""
+        conversation = request.match_info["conversation"].partition(";")[0]
+        activity_id = request.match_info["activity_id"]
+        activity = await request.json()
+        found = [
+            n
+            for n, post in enumerate(self.posts)
+            if post.accepted
+            and post.activity.get("id") == activity_id
+            and post.conversation.partition(";")[0] == conversation
+        ]
+        status = self._update_refusals.popleft() if self._update_refusals else None
+        status = status or (None if found else 404)
+        self.updates.append(Updated(conversation, activity_id, activity, status is None))
+        if status is None:
+            replaced = {**activity, "id": activity_id}
+            self.posts[found[0]] = replace(self.posts[found[0]], activity=replaced)
+        self._arrived.set()
+        if status is not None:
+            error = {"error": {"code": f"HTTP{status}", "message": "refused"}}
+            return web.json_response(error, status=status)
+        return web.json_response({"id": activity_id})
 
     def _roster(self, request: web.Request) -> list[dict[str, Any]] | web.Response:
         """The conversation's members, or the refusal set on cue."""

@@ -104,6 +104,12 @@ class FakeSlack:
     apps: dict[str, str] = field(default_factory=dict)
     """Client id → secret of the apps that may exchange codes (`oauth.v2.access`)."""
     _codes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    clicked: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    """Each click's response_url (by its key): the channel and the message clicked in, so an
+    answer with `replace_original` replaces that message, as Slack does."""
+    replaced: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    """Messages replaced through a response_url, as they read after it, in order: also the
+    ephemeral ones, which no history holds."""
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -358,10 +364,32 @@ class FakeSlack:
         address = f"https://{team.lower()}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
         return {"ok": True, "channel": channel, "permalink": address}
 
+    def current(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """The message of `ts` in `channel` as people see it now, after any replacement."""
+        for where, stored in reversed(self.replaced):
+            if where == channel and stored.get("ts") == ts:
+                return stored
+        return next((m for m in self.history.get(channel, []) if m["ts"] == ts), None)
+
     async def _response_url(self, request: web.Request) -> web.Response:
+        body = await request.json()
         failure = self._next_failure(RESPONSE_URL_METHOD)
-        self._record(Call(RESPONSE_URL_METHOD, await request.json(), failure is None))
+        if failure is None and str(body.get("replace_original")).lower() == "true":
+            self._replace(request.match_info["key"], body)
+        self._record(Call(RESPONSE_URL_METHOD, body, failure is None))
         return _failed(failure) if failure is not None else web.Response(text="ok")
+
+    def _replace(self, key: str, body: dict[str, Any]) -> None:
+        """The clicked message takes the new text and blocks, keeping its place and ts."""
+        if key not in self.clicked:
+            return  # a payload a test built by hand, for no message
+        channel, original = self.clicked[key]
+        new = {"text": body.get("text", ""), "blocks": body.get("blocks", [])}
+        history = self.history.get(channel, [])
+        for n, stored in enumerate(history):
+            if stored["ts"] == original.get("ts"):
+                history[n] = {**stored, **new}
+        self.replaced.append((channel, {**original, **new}))
 
     async def _socket_mode(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()

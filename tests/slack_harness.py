@@ -126,6 +126,7 @@ class Slack:
         ]
         block_id, button = buttons[0]
         n = next(self._ids)
+        self.fake.clicked[str(n)] = (channel, posted)
         clicked = {**button, "block_id": block_id, "action_ts": "1764237700.000100"}
         payload = {
             "type": "block_actions",

@@ -88,6 +88,28 @@ class TeamsChannel:
         await self.post(self.activity("message", who, CHANNEL, value=value))
         return (await self.connector.wait_for(before + 1))[-1]
 
+    async def click(
+        self,
+        card: dict[str, Any],
+        label: str,
+        who: dict[str, str] = ALICE,
+        conversation: str = CHANNEL,
+    ) -> dict[str, Any]:
+        """Press the button labelled `label` on a card the bot sent: Teams sends its data as the
+        activity's value, replying to the card; the bot's answer."""
+        content = card["attachments"][0]["content"]
+        [data] = [
+            action["data"]
+            for element in content["body"]
+            if element["type"] == "ActionSet"
+            for action in element["actions"]
+            if action["title"] == label
+        ]
+        clicked = self.activity("message", who, conversation, value=data, replyToId=card["id"])
+        before = len(self.connector.delivered())
+        await self.post(clicked)
+        return (await self.connector.wait_for(before + 1))[-1]
+
     def deliverer(self) -> TeamsDeliverer:
         teams = self.client.app[TEAMS]
         return TeamsDeliverer(teams.adapter, self.store, teams.app_id, timeout=2.0)

@@ -131,8 +131,13 @@ async def test_a_full_scheduled_round(world: World) -> None:
     world.at(TUESDAY_EVENING + MINUTE)
     message = prompts(world, CAROL)[-1]
     await world.slack.click(message, "🟢 Good", user=CAROL, channel="D" + CAROL)
-    late = await world.slack.late_answer()
+    replaced, late = await world.slack.fake.wait_for("response_url", 2)
     assert "This check-in for Acme Group has closed" in seen(late)
+    assert replaced["replace_original"] is True
+    now = world.slack.fake.current("D" + CAROL, message["ts"])  # the prompt, its buttons gone
+    assert now is not None and seen(now) == (
+        "This check-in for Acme Group has closed; its summary is in the account's channel."
+    )
 
     listed = await world.slack.slash("/kam checkins", user=BOB)
     assert "*2026-11-30* · 2 of 3 answered · 🔴🟢" in seen(listed)
@@ -370,6 +375,11 @@ async def test_the_kam_confirms_closing_early(world: World) -> None:
     await world.slack.click(confirmation, "Close and post the summary", user=ALICE)
     said = (await world.slack.fake.wait_for("chat.postMessage", posted + 1))[-1]
     assert "<@U0ALICE> closed the check-in of Acme Group" in said["text"]
+    question = world.slack.fake.current(CHANNEL, confirmation["ts"])
+    assert question is not None and [block["type"] for block in question["blocks"]] == ["section"]
+    assert seen(question) == (
+        "You closed the check-in of Acme Group; its summary follows in the channel."
+    )
     await world.tick(MONDAY + timedelta(hours=1))
     [summary] = summaries(world)
     assert "1 of 3 answered." in seen(summary)

@@ -99,6 +99,8 @@ def texts(outcome: Outcome) -> Iterator[str]:
                 yield from (button.label for button in block.buttons)
             else:
                 yield block.text
+        if outcome.source is not None:
+            yield from texts(outcome.source)
 
 
 def untranslated(outcome: Outcome) -> list[str]:

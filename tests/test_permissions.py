@@ -19,7 +19,7 @@ from sqlalchemy import select
 from handlers.commands import handle
 from handlers.errors import UsageError
 from handlers.meetings import UNDO
-from handlers.model import Outcome, Request
+from handlers.model import Outcome, Reply, Request
 from handlers.permissions import Action, Role, markdown_table, require
 from handlers.reminders import SNOOZE
 from storage import schedule
@@ -183,6 +183,8 @@ def test_a_refusal_says_who_can(sqlite_store: Store, action: Action, who: str) -
 
 def test_whoever_logged_a_meeting_may_remove_it(sqlite_store: Store) -> None:
     store = _world(sqlite_store)
-    text = said(undo(store, replace(_request(Role.MEMBER), user=LOGGER)))
+    reply = undo(store, replace(_request(Role.MEMBER), user=LOGGER))
+    assert isinstance(reply, Reply) and reply.source is not None
+    text = said(reply.source)
     assert re.search(r"<@bob> removed the operational meeting of \S+ from Acme Group", text)
     assert store.meetings(_acme(store).id, None, 25) == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.slack_harness import ALICE, BOB, CAROL, OTHER_CHANNEL, Slack, seen
+from tests.slack_harness import ALICE, BOB, CAROL, CHANNEL, OTHER_CHANNEL, Slack, seen
 
 
 async def acme(slack: Slack) -> None:
@@ -89,6 +89,15 @@ async def test_a_meeting_logged_by_mistake_is_undone_from_its_confirmation(slack
     assert "Only <@U0BOB>, who added it, the KAM of Acme Group, <@U0ALICE>" in str(refused[-1])
 
     await slack.click(confirmation, "Undo", user=BOB)
-    said = (await slack.fake.wait_for("chat.postMessage", 1))[-1]
-    assert "<@U0BOB> removed the tactical meeting of 2026-11-26 from Acme Group" in said["text"]
+    replaced, told = (await slack.fake.wait_for("response_url", 3))[1:]
+    assert replaced["replace_original"] is True
+    now = slack.fake.current(CHANNEL, confirmation["ts"])
+    assert now is not None and [block["type"] for block in now["blocks"]] == ["section"]
+    assert seen(now) == (
+        "<@U0BOB> removed the tactical meeting of 2026-11-26 from Acme Group on 2026-11-27. "
+        "Log it again with `/kam log-meeting` if something was wrong in it."
+    )
+    assert told["response_type"] == "ephemeral" and told["replace_original"] is False
+    assert "You removed the tactical meeting of 2026-11-26 from Acme Group." in seen(told)
+    assert slack.fake.delivered("chat.postMessage") == []
     assert "No meetings logged" in seen(await slack.slash("/kam meetings", user=ALICE))

@@ -86,8 +86,12 @@ async def test_remove_can_be_undone(slack: Slack) -> None:
     removed = await slack.slash("/kam person remove Karin Berg", user=BOB)
     assert "removed *Karin Berg*" in seen(removed)
     assert "No key persons" in seen(await slack.slash("/kam people"))
-    await slack.click({**removed, "ts": "1764237600.000001"}, "Undo", user=BOB)
-    [back] = await slack.fake.wait_for("chat.postMessage")
+    removal = {**removed, "ts": "1764237600.000001"}
+    await slack.click(removal, "Undo", user=BOB)
+    told = (await slack.fake.wait_for("response_url", 2))[-1]
+    assert "You brought *Karin Berg* back to the key persons of Acme Group." in seen(told)
+    back = slack.fake.current(CHANNEL, removal["ts"])
+    assert back is not None and [block["type"] for block in back["blocks"]] == ["section"]
     assert "<@U0BOB> brought *Karin Berg* back" in seen(back)
     assert "*Karin Berg* · CFO" in seen(await slack.slash("/kam people"))
     unknown = seen(await slack.slash("/kam person remove Nobody", user=BOB))

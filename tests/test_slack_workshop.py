@@ -75,10 +75,26 @@ async def new_form(slack: Slack, opened_before: int) -> dict[str, Any]:
 
 
 async def vote(slack: Slack, idea: dict[str, Any], user: str) -> str:
-    """Click the idea's vote button as `user`; what the bot told them alone."""
+    """Click the idea's vote button as `user`; what the bot told them alone, once it replaced
+    the idea's message with its new count."""
     answered = len(slack.fake.delivered("response_url"))
     await slack.click(idea, "Vote", user=user)
-    return seen((await slack.fake.wait_for("response_url", answered + 1))[-1])
+    replaced, told = (await slack.fake.wait_for("response_url", answered + 2))[-2:]
+    assert replaced["replace_original"] is True and told["replace_original"] is False
+    return seen(told)
+
+
+def idea_now(slack: Slack, idea: dict[str, Any]) -> str:
+    """The idea's message as the channel sees it now, its buttons' labels in brackets."""
+    now = slack.fake.current(CHANNEL, idea["ts"])
+    assert now is not None
+    labels = [
+        f"[{button['text']['text']}]"
+        for block in now["blocks"]
+        if block["type"] == "actions"
+        for button in block["elements"]
+    ]
+    return "\n".join([seen(now), *labels])
 
 
 async def test_a_workshop_from_start_to_chosen_opportunities(
@@ -100,15 +116,21 @@ async def test_a_workshop_from_start_to_chosen_opportunities(
     await slack.fake.wait_for("chat.postMessage", 2)
     service = slack.fake.posted(CHANNEL)[-1]
 
-    for user in (ALICE, BOB):
-        await vote(slack, fleet, user)
+    await vote(slack, fleet, ALICE)
+    assert idea_now(slack, fleet).endswith("contact Per Ek\n1 vote\n[Vote]")
+    await vote(slack, fleet, BOB)
+    assert idea_now(slack, fleet).endswith("contact Per Ek\n2 votes\n[Vote]")
     assert "You voted for “Fleet rollout” (3 votes)." in await vote(slack, fleet, CAROL)
     assert "You voted for “Service desk” (1 vote)." in await vote(slack, service, CAROL)
+    assert "\n1 vote\n" in idea_now(slack, service)
     moment.now += CLICK_WINDOW + timedelta(seconds=1)  # not a double click: a second thought
     took_back = await vote(slack, service, CAROL)
     assert "You took back your vote for “Service desk” (0 votes)." in took_back
+    assert idea_now(slack, service) == "<@U0CAROL> added an idea: *Service desk*\n[Vote]"
+    assert "3 votes" in idea_now(slack, fleet)
     answers = slack.fake.delivered("response_url")
-    assert all(answer["response_type"] == "ephemeral" for answer in answers)
+    told = [answer for answer in answers if not answer["replace_original"]]
+    assert len(told) == 5 and all(answer["response_type"] == "ephemeral" for answer in told)
 
     assert "Only the KAM" in seen(await slack.slash("/kam workshop close", user=BOB))
     closed = await slack.slash("/kam workshop close", user=ALICE)
@@ -138,8 +160,14 @@ async def test_a_workshop_from_start_to_chosen_opportunities(
     moment.now += CLICK_WINDOW + timedelta(seconds=1)
     answered = len(slack.fake.delivered("response_url"))
     await slack.click(fleet_closed, "Make it an opportunity", user=ALICE)
-    again = seen(await slack.late_answer(answered + 1))
+    again = seen(await slack.late_answer(answered + 2))
     assert f"“Fleet rollout” is already opportunity #{number}" in again
+    ranked = slack.fake.current(CHANNEL, fleet_closed["ts"])  # the list, brought up to date
+    assert ranked is not None
+    assert f"3 votes · opportunity #{number} owned by <@U0BOB>" in seen(ranked)
+    assert [b["elements"][0]["value"] for b in ranked["blocks"] if b["type"] == "actions"] == [
+        f"{CHANNEL}|{service_id(store)}"
+    ]
     assert len(slack.fake.delivered("views.open")) == opened + 1
     assert await slack.submit(form, user=ALICE, owner=[CAROL]) == {}  # the form, once more
     refused = (await slack.fake.wait_for("chat.postEphemeral", 1))[-1]
@@ -161,7 +189,15 @@ async def test_bad_input_and_a_closed_workshop(slack: Slack) -> None:
     idea = await add_idea(slack, BOB, idea="Training")
     await slack.slash("/kam workshop close", user=ALICE)
     await slack.click(idea, "Vote", user=BOB)
-    assert "The workshop is closed" in seen(await slack.late_answer())
+    assert "The workshop is closed" in seen(await slack.late_answer(2))
+    assert idea_now(slack, idea).endswith("*Training*\nThe workshop is closed; votes are counted.")
+
+
+def service_id(store: Store) -> int:
+    """The id of the idea still waiting to be chosen."""
+    query = select(WorkshopIdea.id).where(WorkshopIdea.text == "Service desk")
+    with Session(store.engine) as session:
+        return int(session.scalars(query).one())
 
 
 def _chosen(store: Store) -> list[tuple[str, str | None]]:

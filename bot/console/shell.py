@@ -222,6 +222,8 @@ class Console:
         self.show(outcome)
 
     def show(self, outcome: Outcome) -> None:
+        if isinstance(outcome, Reply) and outcome.source is not None:
+            self.show_updated(outcome.source)
         if isinstance(outcome, Reply):
             if _buttons(outcome):
                 self.buttons, self.buttons_in = _buttons(outcome), self.channel
@@ -233,6 +235,12 @@ class Console:
                 self.terminal.say(f"{field}: {plain(error)}")
         else:
             self.fill(outcome)
+
+    def show_updated(self, source: Reply) -> None:
+        """The message whose button was pressed, as it reads now; its buttons are the ones left
+        to press (none, when the press used them up)."""
+        self.buttons = _buttons(source)
+        self.terminal.say("(updated) " + render_reply(source, self.buttons_in))
 
     def fill(self, form: Form) -> None:
         """Ask the form's fields; abandoning it changes nothing."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from aiohttp import ClientError
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -88,20 +89,24 @@ class Listeners:
         await upload(client, channel, request.user, reply)
 
     async def action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        """A clicked button: acked at once; a form opens, a reply goes where the click was."""
+        """A clicked button: acked at once; a form opens, the clicked message is replaced by its
+        new version, a reply goes where the click was."""
         await ack()
         request = await self._in_their_language(action_request(body, self.clock()), client)
         outcome = await self._start(request)
+        response_url = body.get("response_url", "")
         with speaking(language_of(request.locale)):
             if isinstance(outcome, Form):
                 again = _("Please click again or use `/kam log-meeting`.")
-                await _open(client, body["trigger_id"], body["response_url"], outcome, again)
+                await _open(client, body["trigger_id"], response_url, outcome, again)
                 return
             reply = _as_reply(outcome)
+        if reply.source is not None:
+            await _replace(response_url, reply.source)
         if reply.visibility is Visibility.CHANNEL and request.channel:
             await client.chat_postMessage(channel=request.channel, **message(reply))
-        else:
-            await _respond(body["response_url"], reply, replace_original=False)
+        elif not await _respond(response_url, reply, replace_original=False):
+            await _post(client, request.channel, request.user, reply)
         await upload(client, request.channel, request.user, reply)
 
     async def home_opened(self, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -165,12 +170,36 @@ async def _open(
         await _respond(response_url, reply, replace_original=False)
 
 
-async def _respond(response_url: str, reply: Reply, **options: bool) -> None:
-    """A late answer through the response_url Slack gave with a command or a click."""
+async def _respond(response_url: str, reply: Reply, **options: bool) -> bool:
+    """A late answer through the response_url Slack gave with a command or a click; whether
+    Slack took it."""
     body = {"response_type": response_type(reply), **message(reply), **options}
     response = await webhook_client(response_url).send_dict(body)
     if response.status_code != 200:
         log.error("response_url refused a reply: %s %s", response.status_code, response.body)
+    return response.status_code == 200
+
+
+async def _replace(response_url: str, source: Reply) -> None:
+    """Put the clicked message's new version in its place, for everyone who sees it: Slack's
+    `replace_original` through the click's response_url works for the bot's channel, DM and
+    ephemeral messages alike, and keeps the message's visibility. A refusal (the URL expired
+    after 30 minutes or 5 uses) leaves the old message as it was."""
+    if not response_url:
+        log.warning("no response_url to update the clicked message with")
+        return
+    body = {"replace_original": True, **message(source)}
+    try:
+        response = await webhook_client(response_url).send_dict(body)
+    except (ClientError, TimeoutError) as failed:
+        log.warning("could not update the clicked message: %r", failed)
+        return
+    if response.status_code != 200:
+        log.warning(
+            "response_url refused to update the clicked message: %s %s",
+            response.status_code,
+            response.body,
+        )
 
 
 async def _post(client: AsyncWebClient, channel: str, user: str, reply: Reply) -> None:

@@ -15,14 +15,14 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientError, web
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes, ErrorResponseException
 
 from bot.settings import Settings
 from bot.teams import incoming
@@ -101,21 +101,30 @@ class KamBot:
             workspace_admin=request.user in self.admins,
         )
         outcome = await asyncio.to_thread(handle, request, self.store, self.observe)
+        updated = False
+        if isinstance(outcome, Reply) and outcome.source is not None:
+            updated = await _update_clicked(turn_context, request, outcome.source)
         if (
             isinstance(outcome, Reply)
             and outcome.visibility is Visibility.ONLY_YOU
             and not incoming.personal_chat_of(activity)
         ):
-            outcome = await self._privately(turn_context, request, outcome)
+            said = await self._privately(turn_context, request, outcome, quietly=updated)
+            if said is None:
+                return
+            outcome = said
         files = outcome.files if isinstance(outcome, Reply) else ()
         links = await served(self.files, request.workspace, files)
         with speaking(language_of(request.locale)):
             answer = self._activity(request, outcome, links)
         await turn_context.send_activity(answer)
 
-    async def _privately(self, turn_context: TurnContext, request: Request, reply: Reply) -> Reply:
+    async def _privately(
+        self, turn_context: TurnContext, request: Request, reply: Reply, *, quietly: bool = False
+    ) -> Reply | None:
         """Teams has no message only one person sees: an only-you reply goes to the caller's
-        personal chat with the bot, and the conversation hears only that it did; without such a
+        personal chat with the bot, and the conversation hears only that it did (nothing at all,
+        `quietly`, when the clicked card was updated and so shows what happened); without such a
         chat, the reply stays here and says how to open one, unless outsiders would read it."""
         deliverer = TeamsDeliverer(turn_context.adapter, self.store, self.app_id, self.files)
         with speaking(language_of(request.locale)):
@@ -128,6 +137,8 @@ class KamBot:
                     withheld = _withheld()
                     return Reply(summary=withheld, blocks=(Section(withheld),))
                 return replace(reply, blocks=(*_shown(reply), Context(_open_chat())))
+            if quietly:
+                return None
             note = _("I've sent you the details privately, in your chat with kam-bot.")
             return Reply(summary=note, blocks=(Section(note),))
 
@@ -168,6 +179,24 @@ class KamBot:
             user=incoming.personal_chat_of(activity),
         )
         self._remembered.add(where)
+
+
+async def _update_clicked(turn_context: TurnContext, request: Request, source: Reply) -> bool:
+    """Replace the card whose button was clicked (the submit activity's `reply_to_id`) with its
+    new version; a refusal (the card was deleted, the bot removed) leaves it as it was."""
+    clicked = turn_context.activity.reply_to_id
+    if not clicked:
+        log.warning("a clicked card without reply_to_id cannot be updated")
+        return False
+    with speaking(language_of(request.locale)):
+        updated = reply_activity(source)
+    updated.id = clicked
+    try:
+        await turn_context.update_activity(updated)
+    except (ErrorResponseException, ClientError) as refused:
+        log.warning("Teams refused to update the clicked card: %r", refused)
+        return False
+    return True
 
 
 def _open_chat() -> str:
