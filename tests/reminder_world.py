@@ -11,14 +11,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.settings import Settings
-from bot.slack.clients import delivery_client
+from bot.slack.clients import DELIVERY_TIMEOUT, delivery_client
 from bot.slack.delivery import SlackDeliverer
 from scheduler.jobs import TickReport, tick
 from storage.store import Store
 from tests.slack_harness import CHANNEL, Slack
 
-TIMEOUT = 0.2
-"""The deliverer's client timeout; a `slow` fake answer takes longer."""
+TIMEOUT = 0.5
+"""A hasty deliverer's client timeout, for tests of timeouts: a `slow` fake answer takes longer.
+Every other test's deliverer waits as long as the bot's does, however loaded the machine."""
 
 
 @dataclass
@@ -59,11 +60,11 @@ class World:
         return self.reminders("D" + user)
 
 
-def slack_deliverer(slack: Slack) -> SlackDeliverer:
-    """The scheduler's deliverer, on the same fake Slack, with the short test timeout."""
+def slack_deliverer(slack: Slack, timeout: float = DELIVERY_TIMEOUT) -> SlackDeliverer:
+    """The scheduler's deliverer, on the same fake Slack."""
     settings = Settings(
         _env_file=None,
         slack_bot_token="xoxb-kam-test",
         slack_api_url=str(slack.fake_server.make_url("/api/")),
     )
-    return SlackDeliverer(delivery_client(settings, timeout=TIMEOUT))
+    return SlackDeliverer(delivery_client(settings, timeout=timeout))

@@ -112,7 +112,7 @@ class TeamsChannel:
 
     def deliverer(self) -> TeamsDeliverer:
         teams = self.client.app[TEAMS]
-        return TeamsDeliverer(teams.adapter, self.store, teams.app_id, timeout=2.0)
+        return TeamsDeliverer(teams.adapter, self.store, teams.app_id)
 
     async def tick(self, moment: datetime) -> TickReport:
         self.clock.now = moment

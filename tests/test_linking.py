@@ -55,7 +55,7 @@ class Both:
         teams = self.slack.client.app[TEAMS]
         deliverers = {
             "slack": slack_deliverer(self.slack),
-            "teams": TeamsDeliverer(teams.adapter, self.teams.store, teams.app_id, timeout=2.0),
+            "teams": TeamsDeliverer(teams.adapter, self.teams.store, teams.app_id),
         }
         return await tick(self.teams.store, deliverers, self.clock.now)
 

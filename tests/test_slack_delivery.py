@@ -56,6 +56,7 @@ async def test_rate_limits_outages_and_timeouts_still_deliver_each_reminder_once
     world: World,
 ) -> None:
     await customers(world)
+    world.deliverer = slack_deliverer(world.slack, TIMEOUT)
     world.slack.fake.fail_randomly(
         "chat.postMessage", 0.5, (RATE_LIMITED, UNAVAILABLE, slow(TIMEOUT * 2)), seed=7
     )
@@ -138,6 +139,7 @@ async def test_two_schedulers_on_one_database_post_each_reminder_once(world: Wor
 
 async def test_a_slow_answer_counts_as_posted_once_it_is_found(world: World) -> None:
     await world.slack.slash("/kam account create Acme Group", user=ALICE)
+    world.deliverer = slack_deliverer(world.slack, TIMEOUT)
     world.slack.fake.fail_next("chat.postMessage", delay=TIMEOUT * 2)
     first = await world.tick(MONDAY)
     again = await world.tick(MONDAY + timedelta(minutes=5))
@@ -150,6 +152,7 @@ async def test_a_slow_answer_counts_as_posted_once_it_is_found(world: World) -> 
 
 async def test_a_failed_lookup_does_not_post_twice(world: World) -> None:
     await world.slack.slash("/kam account create Acme Group", user=ALICE)
+    world.deliverer = slack_deliverer(world.slack, TIMEOUT)
     world.slack.fake.fail_next("chat.postMessage", delay=TIMEOUT * 2)
     await world.tick(MONDAY)
     world.slack.fake.fail_next("conversations.history", status=503)
