@@ -18,6 +18,15 @@ from tests.teams_harness import (
 )
 
 
+async def acme_in_stockholm_with_alices_chat(teams: TeamsChannel) -> str:
+    """Acme in Stockholm, Alice its KAM with the bot installed in her personal chat (its id)."""
+    personal = "a:alice-personal"
+    await teams.post(teams.activity("installationUpdate", ALICE, personal, action="add"))
+    await teams.say("kam account create Acme")
+    await teams.say("kam settings timezone Europe/Stockholm")
+    return personal
+
+
 async def test_account_create_replies_with_a_card_in_the_thread(teams: TeamsChannel) -> None:
     reply = await teams.say("kam account create Acme")
     assert "*Acme* is now a key account" in seen(reply).replace("**", "*")
@@ -86,10 +95,7 @@ async def test_reminders_arrive_in_the_channel_through_the_stored_reference(
 async def test_a_removed_bot_pauses_the_account_and_tells_the_kam_in_person(
     teams: TeamsChannel,
 ) -> None:
-    personal = "a:alice-personal"
-    await teams.post(teams.activity("installationUpdate", ALICE, personal, action="add"))
-    await teams.say("kam account create Acme")
-    await teams.say("kam settings timezone Europe/Stockholm")
+    personal = await acme_in_stockholm_with_alices_chat(teams)
     teams.connector.fail_next(403)
     report = await teams.tick(MONDAY)
     assert report.delivery.paused_accounts and report.delivery.sent == 0
@@ -111,10 +117,7 @@ async def test_a_rate_limit_is_retried_after_retry_after(teams: TeamsChannel) ->
 async def test_a_reminder_in_the_kams_personal_chat_logs_the_meeting_from_its_button(
     teams: TeamsChannel,
 ) -> None:
-    personal = "a:alice-personal"
-    await teams.post(teams.activity("installationUpdate", ALICE, personal, action="add"))
-    await teams.say("kam account create Acme")
-    await teams.say("kam settings timezone Europe/Stockholm")
+    personal = await acme_in_stockholm_with_alices_chat(teams)
     for day in range(28):
         await teams.tick(MONDAY + timedelta(days=day))
     in_person = [m for m in teams.connector.delivered(personal) if "Strategic" in seen(m)]
