@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select
 
 from bot.cli import main
 from handlers.commands import handle
-from handlers.model import Request, Upload
+from handlers.model import Request
 from scheduler.jobs import tick
 from storage import conversations, lifecycle, shared_files, slack_tables
 from storage.models import Base, SeenDelivery
@@ -38,8 +38,9 @@ def customer(store: Store, team: str, name: str) -> None:
     say(store, team, f"plan revised {name} budget agreed")
     say(store, team, "cadence set operational every 2 months")
     conversations.remember(store, "slack", team, "C0KAM", "{}", NOW)
-    plan = Upload(f"{team}-plan.md", "Plan", f"# {name}".encode(), "text/markdown")
-    shared_files.share(store, store.workspace_id("slack", team, NOW), plan, NOW)
+    workspace = store.workspace_id("slack", team, NOW)
+    plan = f"# {name}".encode()
+    shared_files.share(store, workspace, f"{team}-plan.md", "text/markdown", plan, NOW)
     with store.engine.begin() as connection:
         connection.execute(
             insert(slack_tables.bots).values(

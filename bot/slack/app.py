@@ -14,12 +14,14 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 
 from bot.settings import Settings
+from bot.slack.channels import SharedChannels
 from bot.slack.clients import delivery_client, web_client
 from bot.slack.delivery import SlackDeliverer
 from bot.slack.installations import EncryptedInstallationStore, StateStore
 from bot.slack.lifecycle import Lifecycle
 from bot.slack.listeners import Clock, Listeners
 from bot.slack.replays import ReplayGuard
+from bot.slack.users import Users
 from handlers.commands import Observer
 from handlers.log_context import WORKSPACE
 from storage.secrets import required
@@ -88,7 +90,15 @@ def slack_app(
     )
     app.use(ReplayGuard(store.engine, clock))
     app.use(_log_workspace)
-    listeners = Listeners(store, clock, ack_within, observe=observe)
+    lookups_within = ack_within / 2  # who the person is and where, before the core's turn
+    listeners = Listeners(
+        store,
+        clock,
+        ack_within,
+        Users(lookups_within),
+        SharedChannels(lookups_within),
+        observe=observe,
+    )
     app.command("/kam")(listeners.command)
     app.view(ANY_FORM)(listeners.submission)
     app.action(ANY_BUTTON)(listeners.action)

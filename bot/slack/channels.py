@@ -15,8 +15,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 log = logging.getLogger(__name__)
 
-ASK_WITHIN = 1.0
-"""`conversations.info` must not eat into the 3 seconds Slack gives for an ack."""
 KEEP_FOR = 300.0
 KEEP_FAILURE_FOR = 60.0
 """When Slack does not say, the channel counts as shared for a minute: better private than
@@ -25,8 +23,10 @@ leaked."""
 
 @dataclass
 class SharedChannels:
-    """`conversations.info`'s `is_ext_shared`, per workspace and channel, for `KEEP_FOR`."""
+    """`conversations.info`'s `is_ext_shared`, per workspace and channel, for `KEEP_FOR`; asked
+    for `ask_within` seconds at most, like `Users`."""
 
+    ask_within: float
     known: dict[tuple[str, str], tuple[bool, float]] = field(default_factory=dict)
 
     async def external(self, client: AsyncWebClient, workspace: str, channel: str) -> bool:
@@ -37,7 +37,9 @@ class SharedChannels:
         if time.monotonic() < until:
             return shared
         try:
-            answer = await asyncio.wait_for(client.conversations_info(channel=channel), ASK_WITHIN)
+            answer = await asyncio.wait_for(
+                client.conversations_info(channel=channel), self.ask_within
+            )
         except Exception as error:
             log.warning("no sharing status for %s: %s", channel, error)
             self.known[key] = (True, time.monotonic() + KEEP_FAILURE_FOR)

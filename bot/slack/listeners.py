@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -39,8 +39,8 @@ class Listeners:
     store: Store
     clock: Clock
     ack_within: float
-    users: Users = field(default_factory=Users)
-    shared: SharedChannels = field(default_factory=SharedChannels)
+    users: Users
+    shared: SharedChannels
     observe: Observer | None = None
 
     async def command(self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:

@@ -14,8 +14,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 log = logging.getLogger(__name__)
 
 FALLBACK = "en-US"
-ASK_WITHIN = 1.0
-"""`users.info` must not eat into the 3 seconds Slack gives for an ack."""
 ASK_AGAIN_AFTER = 300.0
 """After a failed lookup, English for a while rather than a Web API call with every command."""
 KEEP_FOR = 600.0
@@ -40,8 +38,10 @@ UNKNOWN = Person(FALLBACK, admin=False)
 
 @dataclass
 class Users:
-    """`users.info` with `include_locale`, asked at most every ten minutes per person."""
+    """`users.info` with `include_locale`, asked at most every ten minutes per person, waiting
+    `ask_within` seconds at most: the lookup must not eat the time Slack gives for an ack."""
 
+    ask_within: float
     known: dict[tuple[str, str], tuple[Person, float]] = field(default_factory=dict)
 
     async def of(self, client: AsyncWebClient, workspace: str, user: str) -> Person:
@@ -52,7 +52,7 @@ class Users:
             return person
         try:
             answer = await asyncio.wait_for(
-                client.users_info(user=user, include_locale=True), ASK_WITHIN
+                client.users_info(user=user, include_locale=True), self.ask_within
             )
         except Exception as error:
             log.warning("no users.info for %s: %s", user, error)
