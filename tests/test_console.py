@@ -149,6 +149,13 @@ def test_ending_the_input_inside_a_form_abandons_it(sqlite_store: Store) -> None
     assert "No meetings logged" in session(sqlite_store, "/kam meetings")
 
 
+def test_quit_inside_a_form_abandons_it_and_leaves(sqlite_store: Store) -> None:
+    screen = session(sqlite_store, "/kam account create Acme", "/kam log-meeting", ":quit", "1")
+    assert "Form abandoned; nothing was sent." in screen and screen.rstrip().endswith("Bye.")
+    assert "Date" not in screen, "nothing after :quit is read"
+    assert "No meetings logged" in session(sqlite_store, "/kam meetings")
+
+
 def test_cancel_leaves_a_form_and_the_console_goes_on(you: Person) -> None:
     screen = you.say("/kam log-meeting", "1", ":cancel")
     assert ":cancel leaves" in screen and "Form abandoned; nothing was sent." in screen

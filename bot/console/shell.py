@@ -16,7 +16,7 @@ from bot.console.delivery import ConsoleDeliverer, as_text
 from bot.console.files import FILES_DIR, save
 from bot.console.forms import Values, complete_form
 from bot.console.render import plain, render_reply
-from bot.console.terminal import Abandoned, Terminal
+from bot.console.terminal import QUIT, Abandoned, Terminal
 from handlers.commands import handle
 from handlers.model import Actions, Button, FieldErrors, Form, Outcome, Reply, Request
 from scheduler.jobs import start_scheduler
@@ -47,7 +47,7 @@ Console commands:
   :help           this list
   :quit           leave (Ctrl-D works too)
 Mention people as @alice. In a form, Enter keeps the value in [brackets], - clears it,
-and `:cancel` (or Ctrl-D) leaves the form."""
+and `:cancel` leaves the form (`:quit` or Ctrl-D leaves the console too)."""
 HINT = "Commands start with /kam, e.g. `/kam help`; `:help` lists the console's own commands."
 
 
@@ -120,7 +120,7 @@ class Console:
         return True
 
     def console_command(self, name: str = "", argument: str = "") -> bool:
-        if name in ("quit", "q", "exit"):
+        if f":{name}" in QUIT:
             return False
         if name == "as":
             self.act_as(argument.strip())

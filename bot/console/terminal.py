@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from typing import TextIO
 
 CANCEL = ":cancel"
+QUIT = (":quit", ":q", ":exit")
 
 
 class Abandoned(Exception):
-    """The person left a form: typed `:cancel`, or the input ended."""
+    """The person left a form: typed `:cancel` or `:quit`, or the input ended."""
 
 
 @dataclass
@@ -19,6 +20,8 @@ class Terminal:
     source: TextIO
     sink: TextIO
     echo: bool = False
+    ended: bool = False
+    """`:quit` typed inside a form ends the input too, after the form is abandoned."""
 
     def say(self, text: str = "") -> None:
         self.sink.write(text + "\n")
@@ -26,6 +29,8 @@ class Terminal:
 
     def ask(self, prompt: str) -> str | None:
         """The next line without its newline, or None when the input has ended."""
+        if self.ended:
+            return None
         self.sink.write(prompt)
         self.sink.flush()
         line = self.source.readline()
@@ -39,8 +44,10 @@ class Terminal:
         return line
 
     def need(self, prompt: str) -> str:
-        """A line inside a form, where `:cancel` or the input ending abandons the form."""
+        """A line inside a form, where `:cancel`, `:quit` or the input ending abandons the form."""
         line = self.ask(prompt)
-        if line is None or line.strip() == CANCEL:
+        if line is not None and line.strip() in QUIT:
+            self.ended = True
+        if line is None or self.ended or line.strip() == CANCEL:
             raise Abandoned
         return line
