@@ -29,6 +29,7 @@ from scheduler import planning
 from scheduler.agreements import TOPIC as AGREEMENT
 from scheduler.planning import SUBJECTS
 from storage import checkins, outbox
+from storage import plan as plans
 from storage.criteria import REQUALIFY
 from storage.opportunities import STALE_TOPIC
 from storage.outbox import Claimed
@@ -291,16 +292,18 @@ def render(store: Store, rows: list[Claimed], now: datetime) -> Reply:
 
 
 def _agreement(store: Store, row: Claimed, now: datetime) -> Reply | None:
-    """An agreement's expiry reminder, in the account's language at delivery."""
+    """An agreement's expiry reminder, in the account's language at delivery; None when the
+    agreement left the plan or got another end date after the reminder was queued."""
     facts = store.planning_facts(row.account_id) if row.account_id is not None else None
     if facts is None:
         return None
     said = json.loads(row.body)
+    ends_on = date.fromisoformat(said["ends_on"])
+    if not plans.agreement_ends(store.engine, facts.account.id, said["name"], ends_on):
+        return None
     today = planning.calendar_of(facts).local_date(now)
     with speaking(facts.account.language):
-        return agreement_expiring(
-            facts.account, said["name"], date.fromisoformat(said["ends_on"]), today
-        )
+        return agreement_expiring(facts.account, said["name"], ends_on, today)
 
 
 RENDERERS: dict[str, Renderer] = {

@@ -101,6 +101,16 @@ def revisions(engine: Engine, account_id: int) -> list[Revision]:
         ]
 
 
+def agreement_ends(engine: Engine, account_id: int, name: str, ends_on: date) -> bool:
+    """Whether the plan still holds this agreement with this end date (a queued reminder of one
+    removed or prolonged since is moot)."""
+    query = select(FrameworkAgreement.id).filter_by(
+        account_id=account_id, name=name, ends_on=ends_on
+    )
+    with Session(engine) as session:
+        return session.scalar(query.limit(1)) is not None
+
+
 def expiring(engine: Engine, since: date, until: date) -> list[Expiring]:
     """Agreements ending between `since` and `until`, for the expiry reminders."""
     query = (

@@ -3,10 +3,15 @@ expiry reminders, and confidentiality in a channel shared with another organisat
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from handlers.plan_sections import SECTIONS
+from scheduler.agreements import TOPIC as AGREEMENT
+from storage.models import OutboxMessage
 from tests.reminder_world import World
 from tests.slack_harness import ALICE, BOB, CAROL, CHANNEL, seen
 
@@ -70,6 +75,25 @@ async def test_an_agreement_is_reminded_90_and_30_days_before_it_ends(world: Wor
     await world.tick(datetime(2027, 1, 28, 9, 0, tzinfo=STOCKHOLM))
     assert len(agreement_reminders(world)) == 2
     assert "(in 30 days)" in agreement_reminders(world)[1]
+
+
+async def test_an_agreement_removed_after_its_reminder_was_queued_is_not_reminded(
+    world: World,
+) -> None:
+    await acme(world)
+    await fill(world, "agreements", agreements="IT services | 2027-02-26")
+    world.slack.fake.fail_next("chat.postMessage", status=429, retry_after=600)
+    monday = datetime(2026, 11, 30, 9, 0, tzinfo=STOCKHOLM)
+    await world.tick(monday)
+    world.at(monday + timedelta(minutes=1))
+    await fill(world, "agreements", agreements="")
+
+    for minutes in (2, 11, 30):
+        await world.tick(monday + timedelta(minutes=minutes))
+    assert agreement_reminders(world) == []
+    with Session(world.store.engine) as session:
+        states = session.scalars(select(OutboxMessage.state).filter_by(topic=AGREEMENT)).all()
+    assert states in (["sent"], ["cancelled"])  # done: with the meeting reminders, or alone
 
 
 async def test_a_shared_channel_never_sees_the_budget(world: World) -> None:
