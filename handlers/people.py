@@ -30,7 +30,7 @@ from handlers.model import (
     UsersField,
     Visibility,
 )
-from handlers.parsing import MENTION, quoted_words
+from handlers.parsing import CURLY_QUOTES, MENTION, quoted_words
 from handlers.permissions import Action, require
 from handlers.submissions import answer, form_state, submission_key
 from handlers.wording import kind_name
@@ -52,7 +52,6 @@ ROLE_KIND: dict[str, MeetingKind] = {
     "user": MeetingKind.OPERATIONAL,
 }
 """Whom we meet in which kind of meeting: decision makers and sponsors in the strategic ones."""
-QUOTES = "\"'\u2018\u2019\u201c\u201d"
 KEYS = ("title", "role", "strength", "target", "owner")
 
 
@@ -308,7 +307,8 @@ def _known(store: Store, account: Account, name: str) -> KeyPerson:
 
 
 def _unquoted(text: str) -> str:
-    return text.strip().strip(QUOTES).strip()
+    """A name typed with or without its quotes, straight or curly."""
+    return text.translate(CURLY_QUOTES).strip().strip("\"'").strip()
 
 
 def _typed(args: str) -> dict[str, str]:

@@ -31,6 +31,7 @@ from scheduler.planning import SUBJECTS
 from storage import checkins, outbox
 from storage import plan as plans
 from storage.criteria import REQUALIFY
+from storage.models import Account
 from storage.opportunities import STALE_TOPIC
 from storage.outbox import Claimed
 from storage.store import Store
@@ -227,17 +228,7 @@ def _part(store: Store, account_id: int, row: Claimed, reason: str, now: datetim
         return False
     with speaking(account.language):
         notice = parted_notice(account, row.platform, row.target, reason)
-    outbox.enqueue(
-        store.engine,
-        dedupe_key=f"parted:{account_id}:{workspace}:{row.target}",
-        workspace_id=account.workspace_id,
-        account_id=account_id,
-        target=account.kam,
-        to_user=True,
-        topic="notice",
-        body=notice,
-        now=now,
-    )
+    _tell_kam(store, account, f"parted:{account_id}:{workspace}:{row.target}", notice, now)
     return True
 
 
@@ -248,15 +239,20 @@ def _pause(store: Store, account_id: int, workspace: str, reason: str, now: date
         return
     with speaking(account.language):
         notice = paused_notice(account, reason)
+    _tell_kam(store, account, f"paused:{account_id}:{now.date().isoformat()}", notice.summary, now)
+
+
+def _tell_kam(store: Store, account: Account, key: str, text: str, now: datetime) -> None:
+    """A notice to the account's KAM in person, once per `key`."""
     outbox.enqueue(
         store.engine,
-        dedupe_key=f"paused:{account_id}:{now.date().isoformat()}",
+        dedupe_key=key,
         workspace_id=account.workspace_id,
-        account_id=account_id,
+        account_id=account.id,
         target=account.kam,
         to_user=True,
         topic="notice",
-        body=notice.summary,
+        body=text,
         now=now,
     )
 
