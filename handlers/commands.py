@@ -188,7 +188,9 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "export",
         export,
-        lambda: _("Export the account plan (Markdown) and the meetings (CSV)"),
+        lambda: _(
+            "Export the account plan (Markdown) and its meetings, KPIs and opportunities (CSV)"
+        ),
         ("export",),
     ),
     Command(
